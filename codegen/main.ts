@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { emitClientConstants } from "./emit-client-constants.js";
 import { emitClientMethods } from "./emit-client-methods.js";
+import { emitErrorCodes } from "./emit-error-codes.js";
 import { emitServerHttpRoutes } from "./emit-server-http-routes.js";
 import { emitServerServices } from "./emit-server-services.js";
 import { emitServerValidators } from "./emit-server-validators.js";
@@ -13,7 +14,7 @@ import { loadSpec, type Spec } from "./load-spec.js";
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 export function generateAll(spec: Spec): GeneratedFile[] {
-  return [emitClientConstants(spec), emitClientMethods(spec), emitServerServices(spec), emitServerValidators(spec), emitServerHttpRoutes(spec)];
+  return [emitClientConstants(spec), emitClientMethods(spec), emitServerServices(spec), emitServerValidators(spec), emitServerHttpRoutes(spec), ...emitErrorCodes(spec)];
 }
 
 /** Returns the generated files whose committed content differs from what the spec generates now. */

@@ -47,9 +47,11 @@ export function openSqliteStorage(path: string): Storage {
 /** Applies the migrations not yet recorded in `schema_migrations`, all in one transaction. */
 function migrate(db: Db): void {
   db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)");
-  const applied = new Set(db.prepare<[], { id: string }>("SELECT id FROM schema_migrations").all().map((row) => row.id));
+  const appliedIds = db.prepare<[], { id: string }>("SELECT id FROM schema_migrations");
   const record = db.prepare<[string, number]>("INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)");
+  // IMMEDIATE takes the write lock before reading, so two processes opening one file cannot both apply a migration.
   db.transaction(() => {
+    const applied = new Set(appliedIds.all().map((row) => row.id));
     for (const migration of migrations) {
       if (applied.has(migration.id)) continue;
       db.exec(migration.sqlite);

@@ -1,4 +1,5 @@
-// The first schema: accounts, presence records and status subscriptions. Times are Unix milliseconds.
+// The first schema: accounts, presence records and status subscriptions. Times are Unix milliseconds. PostgreSQL IDs use
+// the "C" collation so that ordering is code point order, like SQLite's BINARY.
 import type { Migration } from "./migration.js";
 
 export const init: Migration = {
@@ -31,12 +32,12 @@ export const init: Migration = {
   `,
   postgres: `
     CREATE TABLE account (
-      user_id TEXT PRIMARY KEY,
+      user_id TEXT COLLATE "C" PRIMARY KEY,
       create_time BIGINT NOT NULL
     );
 
     CREATE TABLE presence (
-      user_id TEXT PRIMARY KEY,
+      user_id TEXT COLLATE "C" PRIMARY KEY,
       custom_status TEXT NOT NULL,
       devices JSONB NOT NULL,
       logged_out BOOLEAN NOT NULL,
@@ -45,8 +46,8 @@ export const init: Migration = {
     );
 
     CREATE TABLE subscription (
-      subscriber_id TEXT NOT NULL,
-      target_id TEXT NOT NULL,
+      subscriber_id TEXT COLLATE "C" NOT NULL,
+      target_id TEXT COLLATE "C" NOT NULL,
       expire_time BIGINT NOT NULL,
       create_time BIGINT NOT NULL,
       PRIMARY KEY (subscriber_id, target_id)

@@ -1,0 +1,108 @@
+// The reference server's composition root: storage, bus, sessions, domains, RPC router, REST routes, one port.
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { pino } from "pino";
+import { createAccountAdminHandlers } from "./accounts/account-admin-handlers.js";
+import { systemClock } from "./clock.js";
+import { createInProcessBus } from "./events/event-bus.js";
+import { createStreamEventsHandlers } from "./events/stream-events-handler.js";
+import { registerServices, type ServiceHandlers } from "./generated/services.js";
+import { listen } from "./http/listen.js";
+import { resolveOptions, type ServerOptions } from "./options.js";
+import { createPresenceAdminHandlers } from "./presence/presence-admin-handlers.js";
+import { Presence } from "./presence/presence.js";
+import { RateLimiter } from "./presence/rate-limiter.js";
+import { createUserStatusHandlers, userStatusRateLimitExemptions } from "./presence/user-status-handlers.js";
+import { findRoute, handleRest } from "./rest/rest-router.js";
+import { createInterceptors } from "./rpc/interceptors.js";
+import { unimplemented } from "./rpc/unimplemented.js";
+import { createSessionHandlers } from "./sessions/session-handlers.js";
+import { SessionRegistry } from "./sessions/session-registry.js";
+import { openStorage } from "./storage/open-storage.js";
+
+export type { ServerOptions } from "./options.js";
+export type { PresenceOptions } from "./presence/presence-options.js";
+export { createManualClock, systemClock, type Clock, type ManualClock } from "./clock.js";
+
+export interface RunningServer {
+  /** The base URL clients use, e.g. http://127.0.0.1:8080. */
+  url: string;
+  /** The SDKAppID and secret key the server verifies UserSigs with. */
+  sdkAppID: number;
+  secretKey: string;
+  /** Stops accepting connections, ends streams and flushes storage. */
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const config = resolveOptions(options);
+  const clock = options.clock ?? systemClock;
+  const logger = pino({ level: config.logLevel, name: "chatwire" });
+  const storage = await openStorage(config.storage);
+
+  let sessions: SessionRegistry;
+  const bus = createInProcessBus((userId, event) => {
+    for (const session of sessions.sessionsOf(userId)) session.outbox.push(event);
+  }, clock.now);
+  let presence: Presence | undefined;
+  const logFailure = (what: string) => (err: unknown) => logger.error({ err }, what);
+  sessions = new SessionRegistry({
+    clock,
+    offlineTimeoutMs: config.presence.offlineTimeoutMs,
+    lifecycle: {
+      onSessionStarted: (s) => void presence?.sessionStarted(s).catch(logFailure("presence: session start")),
+      onSessionEnded: (s, reason) => void presence?.sessionEnded(s, reason).catch(logFailure("presence: session end")),
+      onUserSigExpired: (s) => s.outbox.push(bus.stamp({ case: "kickedOut", value: { $typeName: "chatwire.v1.KickedOut", type: 3 } })),
+    },
+  });
+  presence = await Presence.create({ storage, bus, clock, sessions, options: config.presence });
+
+  const handlers: Partial<ServiceHandlers> = {
+    session: createSessionHandlers({ sessions, presence, bus, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey }),
+    event: createStreamEventsHandlers({ sessions, clock, keepaliveMs: config.keepaliveMs }),
+    userStatus: createUserStatusHandlers(presence),
+    presenceAdmin: createPresenceAdminHandlers({ presence, clock, orgName: config.orgName, appName: String(config.sdkAppID) }),
+    accountAdmin: createAccountAdminHandlers(presence),
+  };
+  const rpc = connectNodeAdapter({
+    routes: (router) => registerServices(router, handlers, unimplemented),
+    interceptors: createInterceptors({
+      sessions,
+      limiter: new RateLimiter(clock),
+      clock,
+      sdkAppId: config.sdkAppID,
+      secretKey: config.secretKey,
+      logger,
+      rateLimitExemptions: userStatusRateLimitExemptions,
+    }),
+  });
+  const restDeps = { handlers, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey, logger };
+  const listening = await listen(
+    (req, res) => {
+      const path = (req.url ?? "/").split("?")[0]!;
+      if (req.method === "GET" && path === "/healthz") {
+        (res as import("node:http").ServerResponse).writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+      } else if (findRoute(req.method ?? "GET", path)) {
+        void handleRest(req, res, restDeps);
+      } else {
+        rpc(req as never, res as never);
+      }
+    },
+    config.port,
+    config.host,
+  );
+  const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
+  const url = `http://${hostForUrl}:${listening.port}`;
+  logger.debug({ url }, "listening");
+  return {
+    url,
+    sdkAppID: config.sdkAppID,
+    secretKey: config.secretKey,
+    async close() {
+      presence?.stop();
+      sessions.endAll();
+      await listening.close();
+      await bus.close();
+      await storage.close();
+    },
+  };
+}

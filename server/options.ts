@@ -1,0 +1,53 @@
+// The options of `startServer`, with the defaults a fresh machine needs (no external services).
+import { randomBytes } from "node:crypto";
+import type { Clock } from "./clock.js";
+import { defaultPresenceOptions, type PresenceOptions } from "./presence/presence-options.js";
+
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one. Default 0 (npm start passes PORT, default 8080). */
+  port?: number;
+  /** Interface to bind. Default 127.0.0.1. */
+  host?: string;
+  /** The application's SDKAppID, which UserSigs must carry. Default 1400000000. */
+  sdkAppID?: number;
+  /** The application's secret key (the console's 64-hex-character key, used as text). Default: random per start. */
+  secretKey?: string;
+  /** "memory", a SQLite file path, or a postgres:// URL. Default ./data/chatwire.db. */
+  storage?: string;
+  /** Presence settings; see PresenceOptions. */
+  presence?: Partial<PresenceOptions>;
+  /** The Easemob-style organisation of the REST routes. Default "chatwire"; the app name is the SDKAppID. */
+  orgName?: string;
+  /** Interval of keep-alive frames on idle event streams. Default 15 s. */
+  keepaliveMs?: number;
+  /** pino log level; "silent" turns logs off. Default "info". */
+  logLevel?: string;
+  /** The clock every timeout reads; tests pass a manual one. */
+  clock?: Clock;
+}
+
+export interface ResolvedOptions {
+  port: number;
+  host: string;
+  sdkAppID: number;
+  secretKey: string;
+  storage: string | undefined;
+  presence: PresenceOptions;
+  orgName: string;
+  keepaliveMs: number;
+  logLevel: string;
+}
+
+export function resolveOptions(options: ServerOptions): ResolvedOptions {
+  return {
+    port: options.port ?? 0,
+    host: options.host ?? "127.0.0.1",
+    sdkAppID: options.sdkAppID ?? 1400000000,
+    secretKey: options.secretKey ?? randomBytes(32).toString("hex"),
+    storage: options.storage,
+    presence: { ...defaultPresenceOptions, ...options.presence },
+    orgName: options.orgName ?? "chatwire",
+    keepaliveMs: options.keepaliveMs ?? 15_000,
+    logLevel: options.logLevel ?? "info",
+  };
+}

@@ -1,0 +1,57 @@
+// SessionService: login by UserSig, logout, heartbeat, server time.
+import { create } from "@bufbuild/protobuf";
+import type { ServiceImpl } from "@connectrpc/connect";
+import { LoginResponseSchema, type SessionService } from "../../gen/chatwire/v1/session_pb.js";
+import { verifyUserSig } from "../auth/user-sig.js";
+import type { Clock } from "../clock.js";
+import type { EventBus } from "../events/event-bus.js";
+import type { Presence } from "../presence/presence.js";
+import { chatError } from "../rpc/chat-error.js";
+import { sessionOf } from "../rpc/context.js";
+import type { SessionRegistry } from "./session-registry.js";
+
+export interface SessionHandlerDeps {
+  sessions: SessionRegistry;
+  presence: Presence;
+  bus: EventBus;
+  clock: Clock;
+  sdkAppId: number;
+  secretKey: string;
+}
+
+export function createSessionHandlers(deps: SessionHandlerDeps): ServiceImpl<typeof SessionService> {
+  return {
+    async login(req) {
+      const result = verifyUserSig({
+        userSig: req.userSig,
+        sdkAppId: deps.sdkAppId,
+        secretKey: deps.secretKey,
+        nowMs: deps.clock.now(),
+        userId: req.userId,
+      });
+      if (!result.ok) throw chatError(result.code, result.message);
+      await deps.presence.ensureAccounts([req.userId]);
+      const { session, repeat } = deps.sessions.open(req.userId, req.deviceId, req.platform, result.expireAt * 1000);
+      const [status] = (await deps.presence.query(req.userId, [req.userId])).statuses;
+      return create(LoginResponseSchema, {
+        sessionToken: session.token,
+        deviceId: session.deviceId,
+        serverTime: BigInt(deps.clock.now()),
+        userSigExpireTime: BigInt(session.userSigExpireAt),
+        repeatLogin: repeat,
+        eventSequence: deps.bus.lastSequence(),
+        statusType: status?.statusType,
+      });
+    },
+    async logout(_req, ctx) {
+      deps.sessions.end(sessionOf(ctx), "logout");
+      return {};
+    },
+    async heartbeat() {
+      return { serverTime: BigInt(deps.clock.now()) };
+    },
+    async getServerTime() {
+      return { serverTime: BigInt(deps.clock.now()) };
+    },
+  };
+}

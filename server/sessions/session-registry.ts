@@ -1,0 +1,136 @@
+// The live sessions of this process, indexed by token and by user, and their lifetimes: a session ends on logout,
+// when its UserSig expires (the stream is told KICKED_OUT first), or when it has had no open stream and no request
+// for the offline timeout.
+import { randomBytes } from "node:crypto";
+import type { Clock, TimerHandle } from "../clock.js";
+import { Session, type SessionEndReason } from "./session.js";
+
+export interface SessionLifecycle {
+  /** A session was created (login). */
+  onSessionStarted(session: Session): void;
+  /** A session ended; it is already out of the registry. */
+  onSessionEnded(session: Session, reason: SessionEndReason): void;
+  /** The UserSig of a session expired; called before the session ends so the stream can be told why. */
+  onUserSigExpired(session: Session): void;
+}
+
+export interface SessionRegistryOptions {
+  clock: Clock;
+  offlineTimeoutMs: number;
+  lifecycle: SessionLifecycle;
+}
+
+export class SessionRegistry {
+  private readonly byToken = new Map<string, Session>();
+  private readonly byUser = new Map<string, Map<string, Session>>();
+  private readonly timers = new Map<Session, { expiry: TimerHandle; liveness?: TimerHandle }>();
+  private counter = 0;
+
+  constructor(private readonly options: SessionRegistryOptions) {}
+
+  /** Opens a session, or returns the live one of the same user and device (a repeated login). */
+  open(userId: string, deviceId: string, platform: string, userSigExpireAt: number): { session: Session; repeat: boolean } {
+    const now = this.options.clock.now();
+    const device = deviceId || `${platform || "web"}_${randomBytes(4).toString("hex")}`;
+    const existing = this.byUser.get(userId)?.get(device);
+    if (existing) {
+      existing.userSigExpireAt = Math.max(existing.userSigExpireAt, userSigExpireAt);
+      existing.lastSeen = now;
+      this.armExpiry(existing);
+      return { session: existing, repeat: true };
+    }
+    const session = new Session(
+      `s${++this.counter}`,
+      `cws_${randomBytes(24).toString("base64url")}`,
+      userId,
+      device,
+      platform || "web",
+      userSigExpireAt,
+      now,
+    );
+    this.byToken.set(session.token, session);
+    let devices = this.byUser.get(userId);
+    if (!devices) this.byUser.set(userId, (devices = new Map()));
+    devices.set(device, session);
+    this.timers.set(session, { expiry: { cancel() {} } });
+    this.armExpiry(session);
+    this.armLiveness(session);
+    this.options.lifecycle.onSessionStarted(session);
+    return { session, repeat: false };
+  }
+
+  get(token: string): Session | undefined {
+    return this.byToken.get(token);
+  }
+
+  /** The live sessions of a user (empty when none). */
+  sessionsOf(userId: string): Iterable<Session> {
+    return this.byUser.get(userId)?.values() ?? [];
+  }
+
+  hasSessions(userId: string): boolean {
+    return (this.byUser.get(userId)?.size ?? 0) > 0;
+  }
+
+  /** Records that the client was heard from. */
+  touch(session: Session): void {
+    session.lastSeen = this.options.clock.now();
+  }
+
+  streamOpened(session: Session): void {
+    session.openStreams++;
+    session.lastSeen = this.options.clock.now();
+  }
+
+  streamClosed(session: Session): void {
+    session.openStreams = Math.max(0, session.openStreams - 1);
+    session.lastSeen = this.options.clock.now();
+    if (session.openStreams === 0 && !session.ended) this.armLiveness(session);
+  }
+
+  end(session: Session, reason: SessionEndReason): void {
+    if (session.ended) return;
+    session.ended = reason;
+    const timers = this.timers.get(session);
+    timers?.expiry.cancel();
+    timers?.liveness?.cancel();
+    this.timers.delete(session);
+    this.byToken.delete(session.token);
+    const devices = this.byUser.get(session.userId);
+    devices?.delete(session.deviceId);
+    if (devices?.size === 0) this.byUser.delete(session.userId);
+    session.outbox.close();
+    this.options.lifecycle.onSessionEnded(session, reason);
+  }
+
+  /** Ends every session (server shutdown) without treating it as a logout. */
+  endAll(): void {
+    for (const session of [...this.byToken.values()]) this.end(session, "shutdown");
+  }
+
+  private armExpiry(session: Session): void {
+    const timers = this.timers.get(session);
+    if (!timers) return;
+    timers.expiry.cancel();
+    // A sig is valid through its last second (expired iff now > time + expire), hence +1000.
+    timers.expiry = this.options.clock.schedule(session.userSigExpireAt + 1000 - this.options.clock.now(), () => {
+      this.options.lifecycle.onUserSigExpired(session);
+      this.end(session, "userSigExpired");
+    });
+  }
+
+  /** Checks liveness once the offline timeout could have passed, and again until the session is heard from no more. */
+  private armLiveness(session: Session): void {
+    const timers = this.timers.get(session);
+    if (!timers) return;
+    timers.liveness?.cancel();
+    const due = session.lastSeen + this.options.offlineTimeoutMs - this.options.clock.now();
+    timers.liveness = this.options.clock.schedule(due, () => {
+      if (session.ended) return;
+      if (session.openStreams > 0) return; // re-armed when the stream closes
+      const idle = this.options.clock.now() - session.lastSeen;
+      if (idle >= this.options.offlineTimeoutMs) this.end(session, "offline");
+      else this.armLiveness(session);
+    });
+  }
+}

@@ -1,0 +1,29 @@
+// One logged-in device of one user: its token, its liveness and the outbox its event stream reads.
+import { Outbox } from "../events/outbox.js";
+
+export type SessionEndReason = "logout" | "userSigExpired" | "offline" | "shutdown";
+
+export class Session {
+  readonly outbox = new Outbox();
+  /** Unix ms of the last request or heartbeat, or of the last stream close. */
+  lastSeen: number;
+  openStreams = 0;
+  ended: SessionEndReason | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly token: string,
+    readonly userId: string,
+    readonly deviceId: string,
+    readonly platform: string,
+    public userSigExpireAt: number,
+    readonly createdAt: number,
+  ) {
+    this.lastSeen = createdAt;
+  }
+
+  /** Easemob-style resource key of the device. */
+  get resource(): string {
+    return this.deviceId;
+  }
+}
