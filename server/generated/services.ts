@@ -4,20 +4,47 @@
 import type { DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter, ServiceImpl } from "@connectrpc/connect";
 import { AccountAdminService } from "../../gen/chatwire/v1/account_admin_pb.js";
+import { CommunityService } from "../../gen/chatwire/v1/community_pb.js";
+import { ConversationService } from "../../gen/chatwire/v1/conversation_pb.js";
 import { EventService } from "../../gen/chatwire/v1/event_pb.js";
+import { GroupAttributeService } from "../../gen/chatwire/v1/group_attribute_pb.js";
+import { GroupMemberService } from "../../gen/chatwire/v1/group_member_pb.js";
+import { GroupService } from "../../gen/chatwire/v1/group_pb.js";
+import { MessageService } from "../../gen/chatwire/v1/message_pb.js";
+import { MessageInteractionService } from "../../gen/chatwire/v1/message_reaction_pb.js";
 import { PresenceAdminService } from "../../gen/chatwire/v1/presence_admin_pb.js";
+import { SearchService } from "../../gen/chatwire/v1/search_pb.js";
 import { SessionService } from "../../gen/chatwire/v1/session_pb.js";
+import { SignalingService } from "../../gen/chatwire/v1/signaling_pb.js";
 import { UserStatusService } from "../../gen/chatwire/v1/user_status_pb.js";
 /** The implementation of every service of the spec; a server supplies the ones it has built. */
 export interface ServiceHandlers {
   /** chatwire.v1.AccountAdminService */
   accountAdmin: ServiceImpl<typeof AccountAdminService>;
+  /** chatwire.v1.CommunityService */
+  community: ServiceImpl<typeof CommunityService>;
+  /** chatwire.v1.ConversationService */
+  conversation: ServiceImpl<typeof ConversationService>;
   /** chatwire.v1.EventService */
   event: ServiceImpl<typeof EventService>;
+  /** chatwire.v1.GroupAttributeService */
+  groupAttribute: ServiceImpl<typeof GroupAttributeService>;
+  /** chatwire.v1.GroupMemberService */
+  groupMember: ServiceImpl<typeof GroupMemberService>;
+  /** chatwire.v1.GroupService */
+  group: ServiceImpl<typeof GroupService>;
+  /** chatwire.v1.MessageInteractionService */
+  messageInteraction: ServiceImpl<typeof MessageInteractionService>;
+  /** chatwire.v1.MessageService */
+  message: ServiceImpl<typeof MessageService>;
   /** chatwire.v1.PresenceAdminService */
   presenceAdmin: ServiceImpl<typeof PresenceAdminService>;
+  /** chatwire.v1.SearchService */
+  search: ServiceImpl<typeof SearchService>;
   /** chatwire.v1.SessionService */
   session: ServiceImpl<typeof SessionService>;
+  /** chatwire.v1.SignalingService */
+  signaling: ServiceImpl<typeof SignalingService>;
   /** chatwire.v1.UserStatusService */
   userStatus: ServiceImpl<typeof UserStatusService>;
 }
@@ -25,9 +52,18 @@ export interface ServiceHandlers {
 /** Handler key → service descriptor, for every service of the spec. */
 export const services = {
   accountAdmin: AccountAdminService,
+  community: CommunityService,
+  conversation: ConversationService,
   event: EventService,
+  groupAttribute: GroupAttributeService,
+  groupMember: GroupMemberService,
+  group: GroupService,
+  messageInteraction: MessageInteractionService,
+  message: MessageService,
   presenceAdmin: PresenceAdminService,
+  search: SearchService,
   session: SessionService,
+  signaling: SignalingService,
   userStatus: UserStatusService,
 } as const;
 /** What the spec says about a method beyond its types: the facade method it serves and its rate limit. */
@@ -38,8 +74,92 @@ export interface MethodPolicy {
 
 /** Method type name ("chatwire.v1.UserStatusService.GetUserStatus") → policy. */
 export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
+  "chatwire.v1.CommunityService.GetJoinedCommunityList": { facadeMethod: "getJoinedCommunityList" },
+  "chatwire.v1.CommunityService.CreateTopicInCommunity": { facadeMethod: "createTopicInCommunity" },
+  "chatwire.v1.CommunityService.DeleteTopicFromCommunity": { facadeMethod: "deleteTopicFromCommunity" },
+  "chatwire.v1.CommunityService.UpdateTopicProfile": { facadeMethod: "updateTopicProfile" },
+  "chatwire.v1.CommunityService.GetTopicList": { facadeMethod: "getTopicList" },
+  "chatwire.v1.ConversationService.GetConversationList": { facadeMethod: "getConversationList" },
+  "chatwire.v1.ConversationService.GetConversationProfile": { facadeMethod: "getConversationProfile" },
+  "chatwire.v1.ConversationService.DeleteConversation": { facadeMethod: "deleteConversation" },
+  "chatwire.v1.ConversationService.ClearHistoryMessage": { facadeMethod: "clearHistoryMessage" },
+  "chatwire.v1.ConversationService.PinConversation": { facadeMethod: "pinConversation" },
+  "chatwire.v1.ConversationService.SetAllMessageRead": { facadeMethod: "setAllMessageRead" },
+  "chatwire.v1.ConversationService.SetMessageRemindType": { facadeMethod: "setMessageRemindType" },
+  "chatwire.v1.ConversationService.SetAllReceiveMessageOpt": { facadeMethod: "setAllReceiveMessageOpt" },
+  "chatwire.v1.ConversationService.GetAllReceiveMessageOpt": { facadeMethod: "getAllReceiveMessageOpt" },
+  "chatwire.v1.ConversationService.SetConversationCustomData": { facadeMethod: "setConversationCustomData" },
+  "chatwire.v1.ConversationService.MarkConversation": { facadeMethod: "markConversation" },
+  "chatwire.v1.ConversationService.GetConversationGroupList": { facadeMethod: "getConversationGroupList" },
+  "chatwire.v1.ConversationService.CreateConversationGroup": { facadeMethod: "createConversationGroup" },
+  "chatwire.v1.ConversationService.DeleteConversationGroup": { facadeMethod: "deleteConversationGroup" },
+  "chatwire.v1.ConversationService.RenameConversationGroup": { facadeMethod: "renameConversationGroup" },
+  "chatwire.v1.ConversationService.AddConversationsToGroup": { facadeMethod: "addConversationsToGroup" },
+  "chatwire.v1.ConversationService.DeleteConversationsFromGroup": { facadeMethod: "deleteConversationsFromGroup" },
+  "chatwire.v1.GroupAttributeService.InitGroupAttributes": { facadeMethod: "initGroupAttributes" },
+  "chatwire.v1.GroupAttributeService.SetGroupAttributes": { facadeMethod: "setGroupAttributes" },
+  "chatwire.v1.GroupAttributeService.DeleteGroupAttributes": { facadeMethod: "deleteGroupAttributes" },
+  "chatwire.v1.GroupAttributeService.GetGroupAttributes": { facadeMethod: "getGroupAttributes" },
+  "chatwire.v1.GroupAttributeService.SetGroupCounters": { facadeMethod: "setGroupCounters" },
+  "chatwire.v1.GroupAttributeService.IncreaseGroupCounter": { facadeMethod: "increaseGroupCounter" },
+  "chatwire.v1.GroupAttributeService.DecreaseGroupCounter": { facadeMethod: "decreaseGroupCounter" },
+  "chatwire.v1.GroupAttributeService.GetGroupCounters": { facadeMethod: "getGroupCounters" },
+  "chatwire.v1.GroupMemberService.GetGroupMemberList": { facadeMethod: "getGroupMemberList" },
+  "chatwire.v1.GroupMemberService.GetGroupMemberProfile": { facadeMethod: "getGroupMemberProfile" },
+  "chatwire.v1.GroupMemberService.AddGroupMember": { facadeMethod: "addGroupMember" },
+  "chatwire.v1.GroupMemberService.DeleteGroupMember": { facadeMethod: "deleteGroupMember" },
+  "chatwire.v1.GroupMemberService.SetGroupMemberMuteTime": { facadeMethod: "setGroupMemberMuteTime" },
+  "chatwire.v1.GroupMemberService.SetGroupMemberRole": { facadeMethod: "setGroupMemberRole" },
+  "chatwire.v1.GroupMemberService.SetGroupMemberNameCard": { facadeMethod: "setGroupMemberNameCard" },
+  "chatwire.v1.GroupMemberService.SetGroupMemberCustomField": { facadeMethod: "setGroupMemberCustomField" },
+  "chatwire.v1.GroupMemberService.MarkGroupMemberList": { facadeMethod: "markGroupMemberList" },
+  "chatwire.v1.GroupService.GetGroupList": { facadeMethod: "getGroupList" },
+  "chatwire.v1.GroupService.GetGroupProfile": { facadeMethod: "getGroupProfile" },
+  "chatwire.v1.GroupService.CreateGroup": { facadeMethod: "createGroup" },
+  "chatwire.v1.GroupService.DismissGroup": { facadeMethod: "dismissGroup" },
+  "chatwire.v1.GroupService.UpdateGroupProfile": { facadeMethod: "updateGroupProfile" },
+  "chatwire.v1.GroupService.JoinGroup": { facadeMethod: "joinGroup" },
+  "chatwire.v1.GroupService.QuitGroup": { facadeMethod: "quitGroup" },
+  "chatwire.v1.GroupService.SearchGroupByID": { facadeMethod: "searchGroupByID" },
+  "chatwire.v1.GroupService.GetGroupOnlineMemberCount": { facadeMethod: "getGroupOnlineMemberCount" },
+  "chatwire.v1.GroupService.ChangeGroupOwner": { facadeMethod: "changeGroupOwner" },
+  "chatwire.v1.GroupService.GetGroupApplicationList": { facadeMethod: "getGroupApplicationList" },
+  "chatwire.v1.GroupService.HandleGroupApplication": { facadeMethod: "handleGroupApplication" },
+  "chatwire.v1.GroupService.PinGroupMessage": { facadeMethod: "pinGroupMessage" },
+  "chatwire.v1.GroupService.GetPinnedGroupMessageList": { facadeMethod: "getPinnedGroupMessageList" },
+  "chatwire.v1.MessageInteractionService.SetMessageExtensions": { facadeMethod: "setMessageExtensions" },
+  "chatwire.v1.MessageInteractionService.GetMessageExtensions": { facadeMethod: "getMessageExtensions" },
+  "chatwire.v1.MessageInteractionService.DeleteMessageExtensions": { facadeMethod: "deleteMessageExtensions" },
+  "chatwire.v1.MessageInteractionService.AddMessageReaction": { facadeMethod: "addMessageReaction" },
+  "chatwire.v1.MessageInteractionService.RemoveMessageReaction": { facadeMethod: "removeMessageReaction" },
+  "chatwire.v1.MessageInteractionService.GetMessageReactions": { facadeMethod: "getMessageReactions" },
+  "chatwire.v1.MessageInteractionService.GetAllUserListOfMessageReaction": { facadeMethod: "getAllUserListOfMessageReaction" },
+  "chatwire.v1.MessageInteractionService.SendMessageReadReceipt": { facadeMethod: "sendMessageReadReceipt" },
+  "chatwire.v1.MessageInteractionService.GetMessageReadReceiptList": { facadeMethod: "getMessageReadReceiptList" },
+  "chatwire.v1.MessageInteractionService.GetGroupMessageReadMemberList": { facadeMethod: "getGroupMessageReadMemberList" },
+  "chatwire.v1.MessageService.SendMessage": { facadeMethod: "sendMessage" },
+  "chatwire.v1.MessageService.RevokeMessage": { facadeMethod: "revokeMessage" },
+  "chatwire.v1.MessageService.DeleteMessage": { facadeMethod: "deleteMessage", rateLimit: { bucket: "delete-message", requests: 1, windowMs: 1000, errorCode: 2996 } },
+  "chatwire.v1.MessageService.ModifyMessage": { facadeMethod: "modifyMessage" },
+  "chatwire.v1.MessageService.DownloadMergerMessage": { facadeMethod: "downloadMergerMessage" },
+  "chatwire.v1.MessageService.TranslateText": { facadeMethod: "translateText" },
+  "chatwire.v1.MessageService.ConvertVoiceToText": { facadeMethod: "convertVoiceToText" },
+  "chatwire.v1.MessageService.GetMessageList": { facadeMethod: "getMessageList" },
+  "chatwire.v1.MessageService.GetMessageListHopping": { facadeMethod: "getMessageListHopping" },
+  "chatwire.v1.MessageService.SetMessageRead": { facadeMethod: "setMessageRead" },
+  "chatwire.v1.MessageService.SearchCloudMessages": { facadeMethod: "searchCloudMessages", rateLimit: { bucket: "search-cloud-messages", requests: 2, windowMs: 1000, errorCode: 2996 } },
+  "chatwire.v1.SearchService.SearchCloudUsers": { facadeMethod: "searchCloudUsers" },
+  "chatwire.v1.SearchService.SearchCloudGroups": { facadeMethod: "searchCloudGroups" },
+  "chatwire.v1.SearchService.SearchCloudGroupMembers": { facadeMethod: "searchCloudGroupMembers" },
+  "chatwire.v1.SearchService.CallExperimentalAPI": { facadeMethod: "callExperimentalAPI" },
   "chatwire.v1.SessionService.Login": { facadeMethod: "login" },
   "chatwire.v1.SessionService.Logout": { facadeMethod: "logout" },
+  "chatwire.v1.SignalingService.Invite": { facadeMethod: "invite" },
+  "chatwire.v1.SignalingService.InviteInGroup": { facadeMethod: "inviteInGroup" },
+  "chatwire.v1.SignalingService.Cancel": { facadeMethod: "cancel" },
+  "chatwire.v1.SignalingService.Accept": { facadeMethod: "accept" },
+  "chatwire.v1.SignalingService.Reject": { facadeMethod: "reject" },
+  "chatwire.v1.SignalingService.ModifyInvitation": { facadeMethod: "modifyInvitation" },
   "chatwire.v1.UserStatusService.SetSelfStatus": { facadeMethod: "setSelfStatus" },
   "chatwire.v1.UserStatusService.GetUserStatus": { facadeMethod: "getUserStatus", rateLimit: { bucket: "get-user-status", requests: 20, windowMs: 5000, errorCode: 2996 } },
   "chatwire.v1.UserStatusService.SubscribeUserStatus": { facadeMethod: "subscribeUserStatus", rateLimit: { bucket: "subscribe-user-status", requests: 20, windowMs: 5000, errorCode: 2996 } },

@@ -4,7 +4,21 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { TopicCreated, TopicDeleted, TopicUpdated } from "./community_pb.js";
+import { file_chatwire_v1_community } from "./community_pb.js";
+import type { AllReceiveMessageOptUpdated, ConversationGroupListUpdated, ConversationInGroupUpdated, ConversationListUpdated, TotalUnreadMessageCountUpdated } from "./conversation_pb.js";
+import { file_chatwire_v1_conversation } from "./conversation_pb.js";
+import type { GroupListUpdated, PinnedGroupMessageUpdated } from "./group_pb.js";
+import { file_chatwire_v1_group } from "./group_pb.js";
+import type { GroupAttributesUpdated, GroupCounterUpdated } from "./group_attribute_pb.js";
+import { file_chatwire_v1_group_attribute } from "./group_attribute_pb.js";
+import type { MessageModified, MessageReadByPeer, MessageReceived, MessageRevoked } from "./message_pb.js";
+import { file_chatwire_v1_message } from "./message_pb.js";
+import type { MessageExtensionsDeleted, MessageExtensionsUpdated, MessageReactionsUpdated, MessageReadReceiptReceived } from "./message_reaction_pb.js";
+import { file_chatwire_v1_message_reaction } from "./message_reaction_pb.js";
 import { file_chatwire_v1_options } from "./options_pb.js";
+import type { InvitationCancelled, InvitationModified, InvitationTimeout, InviteeAccepted, InviteeRejected, NewInvitationReceived } from "./signaling_pb.js";
+import { file_chatwire_v1_signaling } from "./signaling_pb.js";
 import type { KickedOutType } from "./types_pb.js";
 import { file_chatwire_v1_types } from "./types_pb.js";
 import type { UserStatus } from "./user_status_pb.js";
@@ -15,7 +29,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file chatwire/v1/event.proto.
  */
 export const file_chatwire_v1_event: GenFile = /*@__PURE__*/
-  fileDesc("ChdjaGF0d2lyZS92MS9ldmVudC5wcm90bxILY2hhdHdpcmUudjEiLQoTU3RyZWFtRXZlbnRzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoBCJ+ChRTdHJlYW1FdmVudHNSZXNwb25zZRIiCgZldmVudHMYASADKAsyEi5jaGF0d2lyZS52MS5FdmVudBITCgtzZXJ2ZXJfdGltZRgCIAEoAxIXCg9yZXN5bmNfcmVxdWlyZWQYAyABKAgSFAoMa2VlcGFsaXZlX21zGAQgASgNIswBCgVFdmVudBIQCghzZXF1ZW5jZRgBIAEoBBIMCgR0aW1lGAIgASgDElgKE3VzZXJfc3RhdHVzX3VwZGF0ZWQYCiABKAsyHi5jaGF0d2lyZS52MS5Vc2VyU3RhdHVzVXBkYXRlZEIZyvMYFQoTVVNFUl9TVEFUVVNfVVBEQVRFREgAEj4KCmtpY2tlZF9vdXQYCyABKAsyFi5jaGF0d2lyZS52MS5LaWNrZWRPdXRCEMrzGAwKCktJQ0tFRF9PVVRIAEIJCgdwYXlsb2FkIkYKEVVzZXJTdGF0dXNVcGRhdGVkEjEKEHVzZXJfc3RhdHVzX2xpc3QYASADKAsyFy5jaGF0d2lyZS52MS5Vc2VyU3RhdHVzIjUKCUtpY2tlZE91dBIoCgR0eXBlGAEgASgOMhouY2hhdHdpcmUudjEuS2lja2VkT3V0VHlwZTJnCgxFdmVudFNlcnZpY2USVwoMU3RyZWFtRXZlbnRzEiAuY2hhdHdpcmUudjEuU3RyZWFtRXZlbnRzUmVxdWVzdBohLmNoYXR3aXJlLnYxLlN0cmVhbUV2ZW50c1Jlc3BvbnNlIgAwAWIGcHJvdG8z", [file_chatwire_v1_options, file_chatwire_v1_types, file_chatwire_v1_user_status]);
+  fileDesc("ChdjaGF0d2lyZS92MS9ldmVudC5wcm90bxILY2hhdHdpcmUudjEiLQoTU3RyZWFtRXZlbnRzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoBCJ+ChRTdHJlYW1FdmVudHNSZXNwb25zZRIiCgZldmVudHMYASADKAsyEi5jaGF0d2lyZS52MS5FdmVudBITCgtzZXJ2ZXJfdGltZRgCIAEoAxIXCg9yZXN5bmNfcmVxdWlyZWQYAyABKAgSFAoMa2VlcGFsaXZlX21zGAQgASgNIsgVCgVFdmVudBIQCghzZXF1ZW5jZRgBIAEoBBIMCgR0aW1lGAIgASgDElgKE3VzZXJfc3RhdHVzX3VwZGF0ZWQYCiABKAsyHi5jaGF0d2lyZS52MS5Vc2VyU3RhdHVzVXBkYXRlZEIZyvMYFQoTVVNFUl9TVEFUVVNfVVBEQVRFREgAEj4KCmtpY2tlZF9vdXQYCyABKAsyFi5jaGF0d2lyZS52MS5LaWNrZWRPdXRCEMrzGAwKCktJQ0tFRF9PVVRIABJQChBtZXNzYWdlX3JlY2VpdmVkGBQgASgLMhwuY2hhdHdpcmUudjEuTWVzc2FnZVJlY2VpdmVkQhbK8xgSChBNRVNTQUdFX1JFQ0VJVkVESAASUAoQbWVzc2FnZV9tb2RpZmllZBgVIAEoCzIcLmNoYXR3aXJlLnYxLk1lc3NhZ2VNb2RpZmllZEIWyvMYEgoQTUVTU0FHRV9NT0RJRklFREgAEk0KD21lc3NhZ2VfcmV2b2tlZBgWIAEoCzIbLmNoYXR3aXJlLnYxLk1lc3NhZ2VSZXZva2VkQhXK8xgRCg9NRVNTQUdFX1JFVk9LRURIABJaChRtZXNzYWdlX3JlYWRfYnlfcGVlchgXIAEoCzIeLmNoYXR3aXJlLnYxLk1lc3NhZ2VSZWFkQnlQZWVyQhrK8xgWChRNRVNTQUdFX1JFQURfQllfUEVFUkgAEnUKHW1lc3NhZ2VfcmVhZF9yZWNlaXB0X3JlY2VpdmVkGBggASgLMicuY2hhdHdpcmUudjEuTWVzc2FnZVJlYWRSZWNlaXB0UmVjZWl2ZWRCI8rzGB8KHU1FU1NBR0VfUkVBRF9SRUNFSVBUX1JFQ0VJVkVESAASbQoabWVzc2FnZV9leHRlbnNpb25zX3VwZGF0ZWQYGSABKAsyJS5jaGF0d2lyZS52MS5NZXNzYWdlRXh0ZW5zaW9uc1VwZGF0ZWRCIMrzGBwKGk1FU1NBR0VfRVhURU5TSU9OU19VUERBVEVESAASbQoabWVzc2FnZV9leHRlbnNpb25zX2RlbGV0ZWQYGiABKAsyJS5jaGF0d2lyZS52MS5NZXNzYWdlRXh0ZW5zaW9uc0RlbGV0ZWRCIMrzGBwKGk1FU1NBR0VfRVhURU5TSU9OU19ERUxFVEVESAASagoZbWVzc2FnZV9yZWFjdGlvbnNfdXBkYXRlZBgbIAEoCzIkLmNoYXR3aXJlLnYxLk1lc3NhZ2VSZWFjdGlvbnNVcGRhdGVkQh/K8xgbChlNRVNTQUdFX1JFQUNUSU9OU19VUERBVEVESAASVQoSZ3JvdXBfbGlzdF91cGRhdGVkGDwgASgLMh0uY2hhdHdpcmUudjEuR3JvdXBMaXN0VXBkYXRlZEIYyvMYFAoSR1JPVVBfTElTVF9VUERBVEVESAASZwoYZ3JvdXBfYXR0cmlidXRlc191cGRhdGVkGD0gASgLMiMuY2hhdHdpcmUudjEuR3JvdXBBdHRyaWJ1dGVzVXBkYXRlZEIeyvMYGgoYR1JPVVBfQVRUUklCVVRFU19VUERBVEVESAASXgoVZ3JvdXBfY291bnRlcl91cGRhdGVkGD4gASgLMiAuY2hhdHdpcmUudjEuR3JvdXBDb3VudGVyVXBkYXRlZEIbyvMYFwoVR1JPVVBfQ09VTlRFUl9VUERBVEVESAASRwoNdG9waWNfY3JlYXRlZBg/IAEoCzIZLmNoYXR3aXJlLnYxLlRvcGljQ3JlYXRlZEITyvMYDwoNVE9QSUNfQ1JFQVRFREgAEkcKDXRvcGljX2RlbGV0ZWQYQCABKAsyGS5jaGF0d2lyZS52MS5Ub3BpY0RlbGV0ZWRCE8rzGA8KDVRPUElDX0RFTEVURURIABJHCg10b3BpY191cGRhdGVkGEEgASgLMhkuY2hhdHdpcmUudjEuVG9waWNVcGRhdGVkQhPK8xgPCg1UT1BJQ19VUERBVEVESAAScgoccGlubmVkX2dyb3VwX21lc3NhZ2VfdXBkYXRlZBhCIAEoCzImLmNoYXR3aXJlLnYxLlBpbm5lZEdyb3VwTWVzc2FnZVVwZGF0ZWRCIsrzGB4KHFBJTk5FRF9HUk9VUF9NRVNTQUdFX1VQREFURURIABJqChljb252ZXJzYXRpb25fbGlzdF91cGRhdGVkGFAgASgLMiQuY2hhdHdpcmUudjEuQ29udmVyc2F0aW9uTGlzdFVwZGF0ZWRCH8rzGBsKGUNPTlZFUlNBVElPTl9MSVNUX1VQREFURURIABKDAQoidG90YWxfdW5yZWFkX21lc3NhZ2VfY291bnRfdXBkYXRlZBhRIAEoCzIrLmNoYXR3aXJlLnYxLlRvdGFsVW5yZWFkTWVzc2FnZUNvdW50VXBkYXRlZEIoyvMYJAoiVE9UQUxfVU5SRUFEX01FU1NBR0VfQ09VTlRfVVBEQVRFREgAEnsKH2NvbnZlcnNhdGlvbl9ncm91cF9saXN0X3VwZGF0ZWQYUiABKAsyKS5jaGF0d2lyZS52MS5Db252ZXJzYXRpb25Hcm91cExpc3RVcGRhdGVkQiXK8xghCh9DT05WRVJTQVRJT05fR1JPVVBfTElTVF9VUERBVEVESAASdQodY29udmVyc2F0aW9uX2luX2dyb3VwX3VwZGF0ZWQYUyABKAsyJy5jaGF0d2lyZS52MS5Db252ZXJzYXRpb25Jbkdyb3VwVXBkYXRlZEIjyvMYHwodQ09OVkVSU0FUSU9OX0lOX0dST1VQX1VQREFURURIABJ6Ch9hbGxfcmVjZWl2ZV9tZXNzYWdlX29wdF91cGRhdGVkGFQgASgLMiguY2hhdHdpcmUudjEuQWxsUmVjZWl2ZU1lc3NhZ2VPcHRVcGRhdGVkQiXK8xghCh9BTExfUkVDRUlWRV9NRVNTQUdFX09QVF9VUERBVEVESAASZAoXbmV3X2ludml0YXRpb25fcmVjZWl2ZWQYVSABKAsyIi5jaGF0d2lyZS52MS5OZXdJbnZpdGF0aW9uUmVjZWl2ZWRCHcrzGBkKF05FV19JTlZJVEFUSU9OX1JFQ0VJVkVESAASUAoQaW52aXRlZV9hY2NlcHRlZBhWIAEoCzIcLmNoYXR3aXJlLnYxLkludml0ZWVBY2NlcHRlZEIWyvMYEgoQSU5WSVRFRV9BQ0NFUFRFREgAElAKEGludml0ZWVfcmVqZWN0ZWQYVyABKAsyHC5jaGF0d2lyZS52MS5JbnZpdGVlUmVqZWN0ZWRCFsrzGBIKEElOVklURUVfUkVKRUNURURIABJcChRpbnZpdGF0aW9uX2NhbmNlbGxlZBhYIAEoCzIgLmNoYXR3aXJlLnYxLkludml0YXRpb25DYW5jZWxsZWRCGsrzGBYKFElOVklUQVRJT05fQ0FOQ0VMTEVESAASVgoSaW52aXRhdGlvbl90aW1lb3V0GFkgASgLMh4uY2hhdHdpcmUudjEuSW52aXRhdGlvblRpbWVvdXRCGMrzGBQKEklOVklUQVRJT05fVElNRU9VVEgAElkKE2ludml0YXRpb25fbW9kaWZpZWQYWiABKAsyHy5jaGF0d2lyZS52MS5JbnZpdGF0aW9uTW9kaWZpZWRCGcrzGBUKE0lOVklUQVRJT05fTU9ESUZJRURIAEIJCgdwYXlsb2FkIkYKEVVzZXJTdGF0dXNVcGRhdGVkEjEKEHVzZXJfc3RhdHVzX2xpc3QYASADKAsyFy5jaGF0d2lyZS52MS5Vc2VyU3RhdHVzIjUKCUtpY2tlZE91dBIoCgR0eXBlGAEgASgOMhouY2hhdHdpcmUudjEuS2lja2VkT3V0VHlwZTJnCgxFdmVudFNlcnZpY2USVwoMU3RyZWFtRXZlbnRzEiAuY2hhdHdpcmUudjEuU3RyZWFtRXZlbnRzUmVxdWVzdBohLmNoYXR3aXJlLnYxLlN0cmVhbUV2ZW50c1Jlc3BvbnNlIgAwAWIGcHJvdG8z", [file_chatwire_v1_community, file_chatwire_v1_conversation, file_chatwire_v1_group, file_chatwire_v1_group_attribute, file_chatwire_v1_message, file_chatwire_v1_message_reaction, file_chatwire_v1_options, file_chatwire_v1_signaling, file_chatwire_v1_types, file_chatwire_v1_user_status]);
 
 /**
  * StreamEventsRequest opens or resumes the caller's event stream.
@@ -123,6 +137,214 @@ export type Event = Message<"chatwire.v1.Event"> & {
      */
     value: KickedOut;
     case: "kickedOut";
+  } | {
+    /**
+     * New messages were pushed.
+     *
+     * @generated from field: chatwire.v1.MessageReceived message_received = 20;
+     */
+    value: MessageReceived;
+    case: "messageReceived";
+  } | {
+    /**
+     * Messages were modified.
+     *
+     * @generated from field: chatwire.v1.MessageModified message_modified = 21;
+     */
+    value: MessageModified;
+    case: "messageModified";
+  } | {
+    /**
+     * Messages were revoked.
+     *
+     * @generated from field: chatwire.v1.MessageRevoked message_revoked = 22;
+     */
+    value: MessageRevoked;
+    case: "messageRevoked";
+  } | {
+    /**
+     * The peer read one-to-one messages.
+     *
+     * @generated from field: chatwire.v1.MessageReadByPeer message_read_by_peer = 23;
+     */
+    value: MessageReadByPeer;
+    case: "messageReadByPeer";
+  } | {
+    /**
+     * Read receipts of messages arrived.
+     *
+     * @generated from field: chatwire.v1.MessageReadReceiptReceived message_read_receipt_received = 24;
+     */
+    value: MessageReadReceiptReceived;
+    case: "messageReadReceiptReceived";
+  } | {
+    /**
+     * Extensions of a message were set.
+     *
+     * @generated from field: chatwire.v1.MessageExtensionsUpdated message_extensions_updated = 25;
+     */
+    value: MessageExtensionsUpdated;
+    case: "messageExtensionsUpdated";
+  } | {
+    /**
+     * Extensions of a message were deleted.
+     *
+     * @generated from field: chatwire.v1.MessageExtensionsDeleted message_extensions_deleted = 26;
+     */
+    value: MessageExtensionsDeleted;
+    case: "messageExtensionsDeleted";
+  } | {
+    /**
+     * Reactions of a message changed.
+     *
+     * @generated from field: chatwire.v1.MessageReactionsUpdated message_reactions_updated = 27;
+     */
+    value: MessageReactionsUpdated;
+    case: "messageReactionsUpdated";
+  } | {
+    /**
+     * The caller's group list changed.
+     *
+     * @generated from field: chatwire.v1.GroupListUpdated group_list_updated = 60;
+     */
+    value: GroupListUpdated;
+    case: "groupListUpdated";
+  } | {
+    /**
+     * Attributes of a group the recipient belongs to changed.
+     *
+     * @generated from field: chatwire.v1.GroupAttributesUpdated group_attributes_updated = 61;
+     */
+    value: GroupAttributesUpdated;
+    case: "groupAttributesUpdated";
+  } | {
+    /**
+     * A counter of a group the recipient belongs to changed.
+     *
+     * @generated from field: chatwire.v1.GroupCounterUpdated group_counter_updated = 62;
+     */
+    value: GroupCounterUpdated;
+    case: "groupCounterUpdated";
+  } | {
+    /**
+     * A topic was created in a community the recipient belongs to.
+     *
+     * @generated from field: chatwire.v1.TopicCreated topic_created = 63;
+     */
+    value: TopicCreated;
+    case: "topicCreated";
+  } | {
+    /**
+     * Topics were deleted from a community the recipient belongs to.
+     *
+     * @generated from field: chatwire.v1.TopicDeleted topic_deleted = 64;
+     */
+    value: TopicDeleted;
+    case: "topicDeleted";
+  } | {
+    /**
+     * A topic's profile, or the recipient's unread state in it, changed.
+     *
+     * @generated from field: chatwire.v1.TopicUpdated topic_updated = 65;
+     */
+    value: TopicUpdated;
+    case: "topicUpdated";
+  } | {
+    /**
+     * A message of a group or topic was pinned or unpinned.
+     *
+     * @generated from field: chatwire.v1.PinnedGroupMessageUpdated pinned_group_message_updated = 66;
+     */
+    value: PinnedGroupMessageUpdated;
+    case: "pinnedGroupMessageUpdated";
+  } | {
+    /**
+     * The caller's conversations changed or were deleted.
+     *
+     * @generated from field: chatwire.v1.ConversationListUpdated conversation_list_updated = 80;
+     */
+    value: ConversationListUpdated;
+    case: "conversationListUpdated";
+  } | {
+    /**
+     * The caller's total unread count changed (also pushed once after login).
+     *
+     * @generated from field: chatwire.v1.TotalUnreadMessageCountUpdated total_unread_message_count_updated = 81;
+     */
+    value: TotalUnreadMessageCountUpdated;
+    case: "totalUnreadMessageCountUpdated";
+  } | {
+    /**
+     * The caller's conversation groups were created, deleted or renamed.
+     *
+     * @generated from field: chatwire.v1.ConversationGroupListUpdated conversation_group_list_updated = 82;
+     */
+    value: ConversationGroupListUpdated;
+    case: "conversationGroupListUpdated";
+  } | {
+    /**
+     * Conversations were added to or removed from one of the caller's conversation groups.
+     *
+     * @generated from field: chatwire.v1.ConversationInGroupUpdated conversation_in_group_updated = 83;
+     */
+    value: ConversationInGroupUpdated;
+    case: "conversationInGroupUpdated";
+  } | {
+    /**
+     * The caller's global do-not-disturb setting changed.
+     *
+     * @generated from field: chatwire.v1.AllReceiveMessageOptUpdated all_receive_message_opt_updated = 84;
+     */
+    value: AllReceiveMessageOptUpdated;
+    case: "allReceiveMessageOptUpdated";
+  } | {
+    /**
+     * The recipient was invited (signaling).
+     *
+     * @generated from field: chatwire.v1.NewInvitationReceived new_invitation_received = 85;
+     */
+    value: NewInvitationReceived;
+    case: "newInvitationReceived";
+  } | {
+    /**
+     * An invitee accepted an invitation the recipient is party to.
+     *
+     * @generated from field: chatwire.v1.InviteeAccepted invitee_accepted = 86;
+     */
+    value: InviteeAccepted;
+    case: "inviteeAccepted";
+  } | {
+    /**
+     * An invitee rejected an invitation the recipient is party to.
+     *
+     * @generated from field: chatwire.v1.InviteeRejected invitee_rejected = 87;
+     */
+    value: InviteeRejected;
+    case: "inviteeRejected";
+  } | {
+    /**
+     * The inviter cancelled an invitation the recipient had not answered.
+     *
+     * @generated from field: chatwire.v1.InvitationCancelled invitation_cancelled = 88;
+     */
+    value: InvitationCancelled;
+    case: "invitationCancelled";
+  } | {
+    /**
+     * An invitation the recipient is party to timed out.
+     *
+     * @generated from field: chatwire.v1.InvitationTimeout invitation_timeout = 89;
+     */
+    value: InvitationTimeout;
+    case: "invitationTimeout";
+  } | {
+    /**
+     * The custom data of an invitation the recipient is party to changed.
+     *
+     * @generated from field: chatwire.v1.InvitationModified invitation_modified = 90;
+     */
+    value: InvitationModified;
+    case: "invitationModified";
   } | { case: undefined; value?: undefined };
 };
 
