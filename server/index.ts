@@ -29,6 +29,8 @@ export interface RunningServer {
   /** The SDKAppID and secret key the server verifies UserSigs with. */
   sdkAppID: number;
   secretKey: string;
+  /** The live sessions of a user with their open event streams, for tests and operators. */
+  inspectSessions(userId: string): { deviceId: string; openStreams: number }[];
   /** Stops accepting connections, ends streams and flushes storage. */
   close(): Promise<void>;
 }
@@ -97,6 +99,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     url,
     sdkAppID: config.sdkAppID,
     secretKey: config.secretKey,
+    inspectSessions: (userId) => [...sessions.sessionsOf(userId)].map((s) => ({ deviceId: s.deviceId, openStreams: s.openStreams })),
     async close() {
       presence?.stop();
       sessions.endAll();
