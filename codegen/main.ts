@@ -2,6 +2,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { emitApiDocs } from "./emit-api-docs.js";
 import { emitClientConstants } from "./emit-client-constants.js";
 import { emitClientMethods } from "./emit-client-methods.js";
 import { emitErrorCodes } from "./emit-error-codes.js";
@@ -14,7 +15,7 @@ import { loadSpec, type Spec } from "./load-spec.js";
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 export function generateAll(spec: Spec): GeneratedFile[] {
-  return [emitClientConstants(spec), emitClientMethods(spec), emitServerServices(spec), emitServerValidators(spec), emitServerHttpRoutes(spec), ...emitErrorCodes(spec)];
+  return [emitClientConstants(spec), emitClientMethods(spec), emitServerServices(spec), emitServerValidators(spec), emitServerHttpRoutes(spec), ...emitErrorCodes(spec), emitApiDocs(spec)];
 }
 
 /** Returns the generated files whose committed content differs from what the spec generates now. */

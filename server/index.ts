@@ -5,7 +5,7 @@ import { createAccountAdminHandlers } from "./accounts/account-admin-handlers.js
 import { systemClock } from "./clock.js";
 import { createInProcessBus } from "./events/event-bus.js";
 import { createStreamEventsHandlers } from "./events/stream-events-handler.js";
-import { registerServices, type ServiceHandlers } from "./generated/services.js";
+import { registerServices, services, type ServiceHandlers } from "./generated/services.js";
 import { listen } from "./http/listen.js";
 import { resolveOptions, type ServerOptions } from "./options.js";
 import { createPresenceAdminHandlers } from "./presence/presence-admin-handlers.js";
@@ -29,10 +29,19 @@ export interface RunningServer {
   /** The SDKAppID and secret key the server verifies UserSigs with. */
   sdkAppID: number;
   secretKey: string;
+  /** The RPCs this server implements, as "chatwire.v1.Service.Method". */
+  implementedMethods: string[];
   /** The live sessions of a user with their open event streams, for tests and operators. */
   inspectSessions(userId: string): { deviceId: string; openStreams: number }[];
   /** Stops accepting connections, ends streams and flushes storage. */
   close(): Promise<void>;
+}
+
+function implementedMethods(handlers: Partial<ServiceHandlers>): string[] {
+  return Object.entries(handlers).flatMap(([key, impl]) => {
+    const service = services[key as keyof ServiceHandlers];
+    return service.methods.filter((m) => impl && m.localName in impl).map((m) => `${service.typeName}.${m.name}`);
+  });
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -99,6 +108,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     url,
     sdkAppID: config.sdkAppID,
     secretKey: config.secretKey,
+    implementedMethods: implementedMethods(handlers),
     inspectSessions: (userId) => [...sessions.sessionsOf(userId)].map((s) => ({ deviceId: s.deviceId, openStreams: s.openStreams })),
     async close() {
       presence?.stop();

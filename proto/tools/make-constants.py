@@ -117,7 +117,8 @@ for i, (k, v) in enumerate(events["EVENT"].items(), 1):
     p = payloads.get(k, "")
     text = " ".join(x for x in [d, f"Payload: {p}." if p else ""] if x) or f"`EVENT.{k}`."
     out.append(f"  // {text}")
-    out.append(f'  EVENT_NAME_{k} = {i} [(chatwire.v1.constant) = {{name: "{k}" string_value: "{v}"}}];')
+    client = " raised_by_client: true" if k in ("SDK_READY", "SDK_NOT_READY", "SDK_DESTROY", "ERROR", "NET_STATE_CHANGE") else ""
+    out.append(f'  EVENT_NAME_{k} = {i} [(chatwire.v1.constant) = {{name: "{k}" string_value: "{v}"{client}}}];')
 out += ["}", "",
         "// SignalingEventName lists every `TencentCloudChat.TSignaling` event name with its official runtime value.",
         "enum SignalingEventName {", "  option (chatwire.v1.constant_table) = CONSTANT_TABLE_TSIGNALING;", "  // Not an event.", "  SIGNALING_EVENT_NAME_UNSPECIFIED = 0;"]

@@ -7,12 +7,15 @@ import { AccountAdminService } from "../../gen/chatwire/v1/account_admin_pb.js";
 import { CommunityService } from "../../gen/chatwire/v1/community_pb.js";
 import { ConversationService } from "../../gen/chatwire/v1/conversation_pb.js";
 import { EventService } from "../../gen/chatwire/v1/event_pb.js";
+import { FollowService } from "../../gen/chatwire/v1/follow_pb.js";
+import { FriendService } from "../../gen/chatwire/v1/friend_pb.js";
 import { GroupAttributeService } from "../../gen/chatwire/v1/group_attribute_pb.js";
 import { GroupMemberService } from "../../gen/chatwire/v1/group_member_pb.js";
 import { GroupService } from "../../gen/chatwire/v1/group_pb.js";
 import { MessageService } from "../../gen/chatwire/v1/message_pb.js";
 import { MessageInteractionService } from "../../gen/chatwire/v1/message_reaction_pb.js";
 import { PresenceAdminService } from "../../gen/chatwire/v1/presence_admin_pb.js";
+import { ProfileService } from "../../gen/chatwire/v1/profile_pb.js";
 import { SearchService } from "../../gen/chatwire/v1/search_pb.js";
 import { SessionService } from "../../gen/chatwire/v1/session_pb.js";
 import { SignalingService } from "../../gen/chatwire/v1/signaling_pb.js";
@@ -27,6 +30,10 @@ export interface ServiceHandlers {
   conversation: ServiceImpl<typeof ConversationService>;
   /** chatwire.v1.EventService */
   event: ServiceImpl<typeof EventService>;
+  /** chatwire.v1.FollowService */
+  follow: ServiceImpl<typeof FollowService>;
+  /** chatwire.v1.FriendService */
+  friend: ServiceImpl<typeof FriendService>;
   /** chatwire.v1.GroupAttributeService */
   groupAttribute: ServiceImpl<typeof GroupAttributeService>;
   /** chatwire.v1.GroupMemberService */
@@ -39,6 +46,8 @@ export interface ServiceHandlers {
   message: ServiceImpl<typeof MessageService>;
   /** chatwire.v1.PresenceAdminService */
   presenceAdmin: ServiceImpl<typeof PresenceAdminService>;
+  /** chatwire.v1.ProfileService */
+  profile: ServiceImpl<typeof ProfileService>;
   /** chatwire.v1.SearchService */
   search: ServiceImpl<typeof SearchService>;
   /** chatwire.v1.SessionService */
@@ -55,12 +64,15 @@ export const services = {
   community: CommunityService,
   conversation: ConversationService,
   event: EventService,
+  follow: FollowService,
+  friend: FriendService,
   groupAttribute: GroupAttributeService,
   groupMember: GroupMemberService,
   group: GroupService,
   messageInteraction: MessageInteractionService,
   message: MessageService,
   presenceAdmin: PresenceAdminService,
+  profile: ProfileService,
   search: SearchService,
   session: SessionService,
   signaling: SignalingService,
@@ -96,6 +108,30 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
   "chatwire.v1.ConversationService.RenameConversationGroup": { facadeMethod: "renameConversationGroup" },
   "chatwire.v1.ConversationService.AddConversationsToGroup": { facadeMethod: "addConversationsToGroup" },
   "chatwire.v1.ConversationService.DeleteConversationsFromGroup": { facadeMethod: "deleteConversationsFromGroup" },
+  "chatwire.v1.FollowService.FollowUser": { facadeMethod: "followUser" },
+  "chatwire.v1.FollowService.UnfollowUser": { facadeMethod: "unfollowUser" },
+  "chatwire.v1.FollowService.GetMyFollowersList": { facadeMethod: "getMyFollowersList" },
+  "chatwire.v1.FollowService.GetMyFollowingList": { facadeMethod: "getMyFollowingList" },
+  "chatwire.v1.FollowService.GetMutualFollowersList": { facadeMethod: "getMutualFollowersList" },
+  "chatwire.v1.FollowService.GetUserFollowInfo": { facadeMethod: "getUserFollowInfo" },
+  "chatwire.v1.FollowService.CheckFollowType": { facadeMethod: "checkFollowType", rateLimit: { bucket: "check-follow-type", requests: 20, windowMs: 5000, errorCode: 2996 } },
+  "chatwire.v1.FriendService.GetFriendList": { facadeMethod: "getFriendList" },
+  "chatwire.v1.FriendService.AddFriend": { facadeMethod: "addFriend" },
+  "chatwire.v1.FriendService.DeleteFriend": { facadeMethod: "deleteFriend" },
+  "chatwire.v1.FriendService.CheckFriend": { facadeMethod: "checkFriend" },
+  "chatwire.v1.FriendService.GetFriendProfile": { facadeMethod: "getFriendProfile" },
+  "chatwire.v1.FriendService.UpdateFriend": { facadeMethod: "updateFriend" },
+  "chatwire.v1.FriendService.GetFriendApplicationList": { facadeMethod: "getFriendApplicationList" },
+  "chatwire.v1.FriendService.AcceptFriendApplication": { facadeMethod: "acceptFriendApplication" },
+  "chatwire.v1.FriendService.RefuseFriendApplication": { facadeMethod: "refuseFriendApplication" },
+  "chatwire.v1.FriendService.DeleteFriendApplication": { facadeMethod: "deleteFriendApplication" },
+  "chatwire.v1.FriendService.SetFriendApplicationRead": { facadeMethod: "setFriendApplicationRead" },
+  "chatwire.v1.FriendService.GetFriendGroupList": { facadeMethod: "getFriendGroupList" },
+  "chatwire.v1.FriendService.CreateFriendGroup": { facadeMethod: "createFriendGroup" },
+  "chatwire.v1.FriendService.DeleteFriendGroup": { facadeMethod: "deleteFriendGroup" },
+  "chatwire.v1.FriendService.AddToFriendGroup": { facadeMethod: "addToFriendGroup" },
+  "chatwire.v1.FriendService.RemoveFromFriendGroup": { facadeMethod: "removeFromFriendGroup" },
+  "chatwire.v1.FriendService.RenameFriendGroup": { facadeMethod: "renameFriendGroup" },
   "chatwire.v1.GroupAttributeService.InitGroupAttributes": { facadeMethod: "initGroupAttributes" },
   "chatwire.v1.GroupAttributeService.SetGroupAttributes": { facadeMethod: "setGroupAttributes" },
   "chatwire.v1.GroupAttributeService.DeleteGroupAttributes": { facadeMethod: "deleteGroupAttributes" },
@@ -148,6 +184,12 @@ export const methodPolicies: Readonly<Record<string, MethodPolicy>> = {
   "chatwire.v1.MessageService.GetMessageListHopping": { facadeMethod: "getMessageListHopping" },
   "chatwire.v1.MessageService.SetMessageRead": { facadeMethod: "setMessageRead" },
   "chatwire.v1.MessageService.SearchCloudMessages": { facadeMethod: "searchCloudMessages", rateLimit: { bucket: "search-cloud-messages", requests: 2, windowMs: 1000, errorCode: 2996 } },
+  "chatwire.v1.ProfileService.GetMyProfile": { facadeMethod: "getMyProfile" },
+  "chatwire.v1.ProfileService.GetUserProfile": { facadeMethod: "getUserProfile" },
+  "chatwire.v1.ProfileService.UpdateMyProfile": { facadeMethod: "updateMyProfile" },
+  "chatwire.v1.ProfileService.GetBlacklist": { facadeMethod: "getBlacklist" },
+  "chatwire.v1.ProfileService.AddToBlacklist": { facadeMethod: "addToBlacklist" },
+  "chatwire.v1.ProfileService.RemoveFromBlacklist": { facadeMethod: "removeFromBlacklist" },
   "chatwire.v1.SearchService.SearchCloudUsers": { facadeMethod: "searchCloudUsers" },
   "chatwire.v1.SearchService.SearchCloudGroups": { facadeMethod: "searchCloudGroups" },
   "chatwire.v1.SearchService.SearchCloudGroupMembers": { facadeMethod: "searchCloudGroupMembers" },

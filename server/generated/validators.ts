@@ -6,18 +6,29 @@ import { utf8Length, type Violation } from "../validation/violation.js";
 import { type ImportAccountsRequest } from "../../gen/chatwire/v1/account_admin_pb.js";
 import { type CreateTopicInCommunityRequest, type DeleteTopicFromCommunityRequest, type GetTopicListRequest, type UpdateTopicProfileRequest } from "../../gen/chatwire/v1/community_pb.js";
 import { type AddConversationsToGroupRequest, type ClearHistoryMessageRequest, type CreateConversationGroupRequest, type DeleteConversationGroupRequest, type DeleteConversationRequest, type DeleteConversationsFromGroupRequest, type GetConversationProfileRequest, type MarkConversationRequest, type PinConversationRequest, type RenameConversationGroupRequest, type SetAllReceiveMessageOptRequest, type SetConversationCustomDataRequest, type SetMessageRemindTypeRequest } from "../../gen/chatwire/v1/conversation_pb.js";
+import { type CheckFollowTypeRequest, type FollowUserRequest, type GetUserFollowInfoRequest, type UnfollowUserRequest } from "../../gen/chatwire/v1/follow_pb.js";
+import { type AcceptFriendApplicationRequest, type AddFriendRequest, type AddToFriendGroupRequest, type CheckFriendRequest, type CreateFriendGroupRequest, type DeleteFriendApplicationRequest, type DeleteFriendGroupRequest, type DeleteFriendRequest, type GetFriendProfileRequest, type RefuseFriendApplicationRequest, type RemoveFromFriendGroupRequest, type RenameFriendGroupRequest, type UpdateFriendRequest } from "../../gen/chatwire/v1/friend_pb.js";
 import { type DecreaseGroupCounterRequest, type DeleteGroupAttributesRequest, type GetGroupAttributesRequest, type GetGroupCountersRequest, type IncreaseGroupCounterRequest, type InitGroupAttributesRequest, type SetGroupAttributesRequest, type SetGroupCountersRequest } from "../../gen/chatwire/v1/group_attribute_pb.js";
 import { type AddGroupMemberRequest, type DeleteGroupMemberRequest, type GetGroupMemberListRequest, type GetGroupMemberProfileRequest, type MarkGroupMemberListRequest, type SetGroupMemberCustomFieldRequest, type SetGroupMemberMuteTimeRequest, type SetGroupMemberNameCardRequest, type SetGroupMemberRoleRequest } from "../../gen/chatwire/v1/group_member_pb.js";
 import { type ChangeGroupOwnerRequest, type CreateGroupRequest, type DismissGroupRequest, type GetGroupOnlineMemberCountRequest, type GetGroupProfileRequest, type GetPinnedGroupMessageListRequest, type HandleGroupApplicationRequest, type JoinGroupRequest, type PinGroupMessageRequest, type QuitGroupRequest, type SearchGroupByIDRequest, type UpdateGroupProfileRequest } from "../../gen/chatwire/v1/group_pb.js";
 import { type ConvertVoiceToTextRequest, type DeleteMessageRequest, type DownloadMergerMessageRequest, type GetMessageListHoppingRequest, type GetMessageListRequest, type Message, type ModifyMessageRequest, type RevokeMessageRequest, type SearchCloudMessagesRequest, type SendMessageRequest, type SetMessageReadRequest, type TranslateTextRequest, MessageSchema } from "../../gen/chatwire/v1/message_pb.js";
 import { type AddMessageReactionRequest, type DeleteMessageExtensionsRequest, type GetAllUserListOfMessageReactionRequest, type GetGroupMessageReadMemberListRequest, type GetMessageExtensionsRequest, type GetMessageReactionsRequest, type GetMessageReadReceiptListRequest, type MessageExtension, type RemoveMessageReactionRequest, type SendMessageReadReceiptRequest, type SetMessageExtensionsRequest } from "../../gen/chatwire/v1/message_reaction_pb.js";
 import { type GetPresenceRequest, type ListPresenceSubscriptionsRequest, type SetPresenceRequest, type SubscribePresenceRequest, type UnsubscribePresenceRequest } from "../../gen/chatwire/v1/presence_admin_pb.js";
+import { type AddToBlacklistRequest, type GetUserProfileRequest, type RemoveFromBlacklistRequest, type UpdateMyProfileRequest } from "../../gen/chatwire/v1/profile_pb.js";
 import { type CallExperimentalAPIRequest, type SearchCloudGroupMembersRequest, type SearchCloudGroupsRequest, type SearchCloudUsersRequest } from "../../gen/chatwire/v1/search_pb.js";
 import { type LoginRequest } from "../../gen/chatwire/v1/session_pb.js";
 import { type AcceptRequest, type CancelRequest, type InviteInGroupRequest, type InviteRequest, type ModifyInvitationRequest, type RejectRequest } from "../../gen/chatwire/v1/signaling_pb.js";
 import { type GetUserStatusRequest, type SetSelfStatusRequest, type SubscribeUserStatusRequest, type UnsubscribeUserStatusRequest } from "../../gen/chatwire/v1/user_status_pb.js";
 /** A validator of one message. */
 export type Validator = (message: unknown) => Violation | undefined;
+/** Checks the documented limits of chatwire.v1.AcceptFriendApplicationRequest. */
+export function validateAcceptFriendApplicationRequest(m: AcceptFriendApplicationRequest): Violation | undefined {
+  if (m.userId.length === 0) return { field: "user_id", code: 70402, message: "user_id is required" };
+  if (utf8Length(m.userId) > 32) return { field: "user_id", code: 70402, message: "user_id exceeds 32 bytes" };
+  if (utf8Length(m.remark) > 96) return { field: "remark", code: 70402, message: "remark exceeds 96 bytes" };
+  return undefined;
+}
+
 /** Checks the documented limits of chatwire.v1.AcceptRequest. */
 export function validateAcceptRequest(m: AcceptRequest): Violation | undefined {
   if (m.inviteId.length === 0) return { field: "invite_id", code: 70402, message: "invite_id is required" };
@@ -30,6 +41,18 @@ export function validateAddConversationsToGroupRequest(m: AddConversationsToGrou
   if (m.conversationIdList.length === 0) return { field: "conversation_id_list", code: 70402, message: "conversation_id_list is required" };
   if (m.groupName.length === 0) return { field: "group_name", code: 70402, message: "group_name is required" };
   if (utf8Length(m.groupName) > 32) return { field: "group_name", code: 70402, message: "group_name exceeds 32 bytes" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.AddFriendRequest. */
+export function validateAddFriendRequest(m: AddFriendRequest): Violation | undefined {
+  if (m.to.length === 0) return { field: "to", code: 70402, message: "to is required" };
+  if (utf8Length(m.to) > 32) return { field: "to", code: 70402, message: "to exceeds 32 bytes" };
+  if (m.source.length === 0) return { field: "source", code: 70402, message: "source is required" };
+  if (utf8Length(m.source) > 23) return { field: "source", code: 70402, message: "source exceeds 23 bytes" };
+  if (utf8Length(m.wording) > 256) return { field: "wording", code: 70402, message: "wording exceeds 256 bytes" };
+  if (utf8Length(m.remark) > 96) return { field: "remark", code: 70402, message: "remark exceeds 96 bytes" };
+  if (utf8Length(m.groupName) > 30) return { field: "group_name", code: 70402, message: "group_name exceeds 30 bytes" };
   return undefined;
 }
 
@@ -46,6 +69,23 @@ export function validateAddMessageReactionRequest(m: AddMessageReactionRequest):
   if (m.message === undefined) return { field: "message", code: 70402, message: "message is required" };
   if (m.message !== undefined) { const r = validateMessage(m.message); if (r) return r; }
   if (m.reactionId.length === 0) return { field: "reaction_id", code: 70402, message: "reaction_id is required" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.AddToBlacklistRequest. */
+export function validateAddToBlacklistRequest(m: AddToBlacklistRequest): Violation | undefined {
+  if (m.userIdList.length === 0) return { field: "user_id_list", code: 70402, message: "user_id_list is required" };
+  if (m.userIdList.length > 1000) return { field: "user_id_list", code: 70402, message: "user_id_list holds more than 1000 items" };
+  for (const item of m.userIdList) if (utf8Length(item) > 32) return { field: "user_id_list", code: 70402, message: "user_id_list item exceeds 32 bytes" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.AddToFriendGroupRequest. */
+export function validateAddToFriendGroupRequest(m: AddToFriendGroupRequest): Violation | undefined {
+  if (m.name.length === 0) return { field: "name", code: 70402, message: "name is required" };
+  if (utf8Length(m.name) > 30) return { field: "name", code: 70402, message: "name exceeds 30 bytes" };
+  if (m.userIdList.length === 0) return { field: "user_id_list", code: 70402, message: "user_id_list is required" };
+  for (const item of m.userIdList) if (utf8Length(item) > 32) return { field: "user_id_list", code: 70402, message: "user_id_list item exceeds 32 bytes" };
   return undefined;
 }
 
@@ -69,6 +109,22 @@ export function validateChangeGroupOwnerRequest(m: ChangeGroupOwnerRequest): Vio
   return undefined;
 }
 
+/** Checks the documented limits of chatwire.v1.CheckFollowTypeRequest. */
+export function validateCheckFollowTypeRequest(m: CheckFollowTypeRequest): Violation | undefined {
+  if (m.userIdList.length === 0) return { field: "user_id_list", code: 70402, message: "user_id_list is required" };
+  if (m.userIdList.length > 100) return { field: "user_id_list", code: 70402, message: "user_id_list holds more than 100 items" };
+  for (const item of m.userIdList) if (utf8Length(item) > 32) return { field: "user_id_list", code: 70402, message: "user_id_list item exceeds 32 bytes" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.CheckFriendRequest. */
+export function validateCheckFriendRequest(m: CheckFriendRequest): Violation | undefined {
+  if (m.userIdList.length === 0) return { field: "user_id_list", code: 70402, message: "user_id_list is required" };
+  if (m.userIdList.length > 1000) return { field: "user_id_list", code: 70402, message: "user_id_list holds more than 1000 items" };
+  for (const item of m.userIdList) if (utf8Length(item) > 32) return { field: "user_id_list", code: 70402, message: "user_id_list item exceeds 32 bytes" };
+  return undefined;
+}
+
 /** Checks the documented limits of chatwire.v1.ClearHistoryMessageRequest. */
 export function validateClearHistoryMessageRequest(m: ClearHistoryMessageRequest): Violation | undefined {
   if (m.conversationId.length === 0) return { field: "conversation_id", code: 70402, message: "conversation_id is required" };
@@ -87,6 +143,14 @@ export function validateCreateConversationGroupRequest(m: CreateConversationGrou
   if (m.conversationIdList.length === 0) return { field: "conversation_id_list", code: 70402, message: "conversation_id_list is required" };
   if (m.groupName.length === 0) return { field: "group_name", code: 70402, message: "group_name is required" };
   if (utf8Length(m.groupName) > 32) return { field: "group_name", code: 70402, message: "group_name exceeds 32 bytes" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.CreateFriendGroupRequest. */
+export function validateCreateFriendGroupRequest(m: CreateFriendGroupRequest): Violation | undefined {
+  if (m.name.length === 0) return { field: "name", code: 70402, message: "name is required" };
+  if (utf8Length(m.name) > 30) return { field: "name", code: 70402, message: "name exceeds 30 bytes" };
+  for (const item of m.userIdList) if (utf8Length(item) > 32) return { field: "user_id_list", code: 70402, message: "user_id_list item exceeds 32 bytes" };
   return undefined;
 }
 
@@ -134,6 +198,28 @@ export function validateDeleteConversationsFromGroupRequest(m: DeleteConversatio
   if (m.conversationIdList.length === 0) return { field: "conversation_id_list", code: 70402, message: "conversation_id_list is required" };
   if (m.groupName.length === 0) return { field: "group_name", code: 70402, message: "group_name is required" };
   if (utf8Length(m.groupName) > 32) return { field: "group_name", code: 70402, message: "group_name exceeds 32 bytes" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.DeleteFriendApplicationRequest. */
+export function validateDeleteFriendApplicationRequest(m: DeleteFriendApplicationRequest): Violation | undefined {
+  if (m.userId.length === 0) return { field: "user_id", code: 70402, message: "user_id is required" };
+  if (utf8Length(m.userId) > 32) return { field: "user_id", code: 70402, message: "user_id exceeds 32 bytes" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.DeleteFriendGroupRequest. */
+export function validateDeleteFriendGroupRequest(m: DeleteFriendGroupRequest): Violation | undefined {
+  if (m.name.length === 0) return { field: "name", code: 70402, message: "name is required" };
+  if (utf8Length(m.name) > 30) return { field: "name", code: 70402, message: "name exceeds 30 bytes" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.DeleteFriendRequest. */
+export function validateDeleteFriendRequest(m: DeleteFriendRequest): Violation | undefined {
+  if (m.userIdList.length === 0) return { field: "user_id_list", code: 70402, message: "user_id_list is required" };
+  if (m.userIdList.length > 1000) return { field: "user_id_list", code: 70402, message: "user_id_list holds more than 1000 items" };
+  for (const item of m.userIdList) if (utf8Length(item) > 32) return { field: "user_id_list", code: 70402, message: "user_id_list item exceeds 32 bytes" };
   return undefined;
 }
 
@@ -188,6 +274,14 @@ export function validateDownloadMergerMessageRequest(m: DownloadMergerMessageReq
   return undefined;
 }
 
+/** Checks the documented limits of chatwire.v1.FollowUserRequest. */
+export function validateFollowUserRequest(m: FollowUserRequest): Violation | undefined {
+  if (m.userIdList.length === 0) return { field: "user_id_list", code: 70402, message: "user_id_list is required" };
+  if (m.userIdList.length > 20) return { field: "user_id_list", code: 70402, message: "user_id_list holds more than 20 items" };
+  for (const item of m.userIdList) if (utf8Length(item) > 32) return { field: "user_id_list", code: 70402, message: "user_id_list item exceeds 32 bytes" };
+  return undefined;
+}
+
 /** Checks the documented limits of chatwire.v1.GetAllUserListOfMessageReactionRequest. */
 export function validateGetAllUserListOfMessageReactionRequest(m: GetAllUserListOfMessageReactionRequest): Violation | undefined {
   if (m.message === undefined) return { field: "message", code: 70402, message: "message is required" };
@@ -199,6 +293,13 @@ export function validateGetAllUserListOfMessageReactionRequest(m: GetAllUserList
 /** Checks the documented limits of chatwire.v1.GetConversationProfileRequest. */
 export function validateGetConversationProfileRequest(m: GetConversationProfileRequest): Violation | undefined {
   if (m.conversationId.length === 0) return { field: "conversation_id", code: 70402, message: "conversation_id is required" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.GetFriendProfileRequest. */
+export function validateGetFriendProfileRequest(m: GetFriendProfileRequest): Violation | undefined {
+  if (m.userIdList.length === 0) return { field: "user_id_list", code: 70402, message: "user_id_list is required" };
+  for (const item of m.userIdList) if (utf8Length(item) > 32) return { field: "user_id_list", code: 70402, message: "user_id_list item exceeds 32 bytes" };
   return undefined;
 }
 
@@ -308,6 +409,19 @@ export function validateGetPresenceRequest(m: GetPresenceRequest): Violation | u
 /** Checks the documented limits of chatwire.v1.GetTopicListRequest. */
 export function validateGetTopicListRequest(m: GetTopicListRequest): Violation | undefined {
   if (m.groupId.length === 0) return { field: "group_id", code: 70402, message: "group_id is required" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.GetUserFollowInfoRequest. */
+export function validateGetUserFollowInfoRequest(m: GetUserFollowInfoRequest): Violation | undefined {
+  for (const item of m.userIdList) if (utf8Length(item) > 32) return { field: "user_id_list", code: 70402, message: "user_id_list item exceeds 32 bytes" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.GetUserProfileRequest. */
+export function validateGetUserProfileRequest(m: GetUserProfileRequest): Violation | undefined {
+  if (m.userIdList.length > 100) return { field: "user_id_list", code: 70402, message: "user_id_list holds more than 100 items" };
+  for (const item of m.userIdList) if (utf8Length(item) > 32) return { field: "user_id_list", code: 70402, message: "user_id_list item exceeds 32 bytes" };
   return undefined;
 }
 
@@ -461,10 +575,34 @@ export function validateQuitGroupRequest(m: QuitGroupRequest): Violation | undef
   return undefined;
 }
 
+/** Checks the documented limits of chatwire.v1.RefuseFriendApplicationRequest. */
+export function validateRefuseFriendApplicationRequest(m: RefuseFriendApplicationRequest): Violation | undefined {
+  if (m.userId.length === 0) return { field: "user_id", code: 70402, message: "user_id is required" };
+  if (utf8Length(m.userId) > 32) return { field: "user_id", code: 70402, message: "user_id exceeds 32 bytes" };
+  return undefined;
+}
+
 /** Checks the documented limits of chatwire.v1.RejectRequest. */
 export function validateRejectRequest(m: RejectRequest): Violation | undefined {
   if (m.inviteId.length === 0) return { field: "invite_id", code: 70402, message: "invite_id is required" };
   if (utf8Length(m.data) > 12288) return { field: "data", code: 80002, message: "data exceeds 12288 bytes" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.RemoveFromBlacklistRequest. */
+export function validateRemoveFromBlacklistRequest(m: RemoveFromBlacklistRequest): Violation | undefined {
+  if (m.userIdList.length === 0) return { field: "user_id_list", code: 70402, message: "user_id_list is required" };
+  if (m.userIdList.length > 1000) return { field: "user_id_list", code: 70402, message: "user_id_list holds more than 1000 items" };
+  for (const item of m.userIdList) if (utf8Length(item) > 32) return { field: "user_id_list", code: 70402, message: "user_id_list item exceeds 32 bytes" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.RemoveFromFriendGroupRequest. */
+export function validateRemoveFromFriendGroupRequest(m: RemoveFromFriendGroupRequest): Violation | undefined {
+  if (m.name.length === 0) return { field: "name", code: 70402, message: "name is required" };
+  if (utf8Length(m.name) > 30) return { field: "name", code: 70402, message: "name exceeds 30 bytes" };
+  if (m.userIdList.length === 0) return { field: "user_id_list", code: 70402, message: "user_id_list is required" };
+  for (const item of m.userIdList) if (utf8Length(item) > 32) return { field: "user_id_list", code: 70402, message: "user_id_list item exceeds 32 bytes" };
   return undefined;
 }
 
@@ -482,6 +620,15 @@ export function validateRenameConversationGroupRequest(m: RenameConversationGrou
   if (utf8Length(m.oldName) > 32) return { field: "old_name", code: 70402, message: "old_name exceeds 32 bytes" };
   if (m.newName.length === 0) return { field: "new_name", code: 70402, message: "new_name is required" };
   if (utf8Length(m.newName) > 32) return { field: "new_name", code: 70402, message: "new_name exceeds 32 bytes" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.RenameFriendGroupRequest. */
+export function validateRenameFriendGroupRequest(m: RenameFriendGroupRequest): Violation | undefined {
+  if (m.oldName.length === 0) return { field: "old_name", code: 70402, message: "old_name is required" };
+  if (utf8Length(m.oldName) > 30) return { field: "old_name", code: 70402, message: "old_name exceeds 30 bytes" };
+  if (m.newName.length === 0) return { field: "new_name", code: 70402, message: "new_name is required" };
+  if (utf8Length(m.newName) > 30) return { field: "new_name", code: 70402, message: "new_name exceeds 30 bytes" };
   return undefined;
 }
 
@@ -677,6 +824,14 @@ export function validateTranslateTextRequest(m: TranslateTextRequest): Violation
   return undefined;
 }
 
+/** Checks the documented limits of chatwire.v1.UnfollowUserRequest. */
+export function validateUnfollowUserRequest(m: UnfollowUserRequest): Violation | undefined {
+  if (m.userIdList.length === 0) return { field: "user_id_list", code: 70402, message: "user_id_list is required" };
+  if (m.userIdList.length > 20) return { field: "user_id_list", code: 70402, message: "user_id_list holds more than 20 items" };
+  for (const item of m.userIdList) if (utf8Length(item) > 32) return { field: "user_id_list", code: 70402, message: "user_id_list item exceeds 32 bytes" };
+  return undefined;
+}
+
 /** Checks the documented limits of chatwire.v1.UnsubscribePresenceRequest. */
 export function validateUnsubscribePresenceRequest(m: UnsubscribePresenceRequest): Violation | undefined {
   if (m.orgName.length === 0) return { field: "org_name", code: 70402, message: "org_name is required" };
@@ -696,12 +851,29 @@ export function validateUnsubscribeUserStatusRequest(m: UnsubscribeUserStatusReq
   return undefined;
 }
 
+/** Checks the documented limits of chatwire.v1.UpdateFriendRequest. */
+export function validateUpdateFriendRequest(m: UpdateFriendRequest): Violation | undefined {
+  if (m.userId.length === 0) return { field: "user_id", code: 70402, message: "user_id is required" };
+  if (utf8Length(m.userId) > 32) return { field: "user_id", code: 70402, message: "user_id exceeds 32 bytes" };
+  if (m.remark !== undefined && (utf8Length(m.remark) > 96)) return { field: "remark", code: 70402, message: "remark exceeds 96 bytes" };
+  return undefined;
+}
+
 /** Checks the documented limits of chatwire.v1.UpdateGroupProfileRequest. */
 export function validateUpdateGroupProfileRequest(m: UpdateGroupProfileRequest): Violation | undefined {
   if (m.groupId.length === 0) return { field: "group_id", code: 70402, message: "group_id is required" };
   if (m.name !== undefined && (utf8Length(m.name) > 30)) return { field: "name", code: 70402, message: "name exceeds 30 bytes" };
   if (m.avatar !== undefined && (utf8Length(m.avatar) > 100)) return { field: "avatar", code: 70402, message: "avatar exceeds 100 bytes" };
   if (m.notification !== undefined && (utf8Length(m.notification) > 300)) return { field: "notification", code: 70402, message: "notification exceeds 300 bytes" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.UpdateMyProfileRequest. */
+export function validateUpdateMyProfileRequest(m: UpdateMyProfileRequest): Violation | undefined {
+  if (m.nick !== undefined && (utf8Length(m.nick) > 500)) return { field: "nick", code: 2721, message: "nick exceeds 500 bytes" };
+  if (m.avatar !== undefined && (utf8Length(m.avatar) > 500)) return { field: "avatar", code: 2721, message: "avatar exceeds 500 bytes" };
+  if (m.selfSignature !== undefined && (utf8Length(m.selfSignature) > 500)) return { field: "self_signature", code: 2721, message: "self_signature exceeds 500 bytes" };
+  if (m.location !== undefined && (utf8Length(m.location) > 16)) return { field: "location", code: 2721, message: "location exceeds 16 bytes" };
   return undefined;
 }
 
@@ -714,22 +886,32 @@ export function validateUpdateTopicProfileRequest(m: UpdateTopicProfileRequest):
 
 /** Message type name → its validator. */
 export const validators: Readonly<Record<string, Validator>> = {
+  "chatwire.v1.AcceptFriendApplicationRequest": validateAcceptFriendApplicationRequest as Validator,
   "chatwire.v1.AcceptRequest": validateAcceptRequest as Validator,
   "chatwire.v1.AddConversationsToGroupRequest": validateAddConversationsToGroupRequest as Validator,
+  "chatwire.v1.AddFriendRequest": validateAddFriendRequest as Validator,
   "chatwire.v1.AddGroupMemberRequest": validateAddGroupMemberRequest as Validator,
   "chatwire.v1.AddMessageReactionRequest": validateAddMessageReactionRequest as Validator,
+  "chatwire.v1.AddToBlacklistRequest": validateAddToBlacklistRequest as Validator,
+  "chatwire.v1.AddToFriendGroupRequest": validateAddToFriendGroupRequest as Validator,
   "chatwire.v1.CallExperimentalAPIRequest": validateCallExperimentalAPIRequest as Validator,
   "chatwire.v1.CancelRequest": validateCancelRequest as Validator,
   "chatwire.v1.ChangeGroupOwnerRequest": validateChangeGroupOwnerRequest as Validator,
+  "chatwire.v1.CheckFollowTypeRequest": validateCheckFollowTypeRequest as Validator,
+  "chatwire.v1.CheckFriendRequest": validateCheckFriendRequest as Validator,
   "chatwire.v1.ClearHistoryMessageRequest": validateClearHistoryMessageRequest as Validator,
   "chatwire.v1.ConvertVoiceToTextRequest": validateConvertVoiceToTextRequest as Validator,
   "chatwire.v1.CreateConversationGroupRequest": validateCreateConversationGroupRequest as Validator,
+  "chatwire.v1.CreateFriendGroupRequest": validateCreateFriendGroupRequest as Validator,
   "chatwire.v1.CreateGroupRequest": validateCreateGroupRequest as Validator,
   "chatwire.v1.CreateTopicInCommunityRequest": validateCreateTopicInCommunityRequest as Validator,
   "chatwire.v1.DecreaseGroupCounterRequest": validateDecreaseGroupCounterRequest as Validator,
   "chatwire.v1.DeleteConversationGroupRequest": validateDeleteConversationGroupRequest as Validator,
   "chatwire.v1.DeleteConversationRequest": validateDeleteConversationRequest as Validator,
   "chatwire.v1.DeleteConversationsFromGroupRequest": validateDeleteConversationsFromGroupRequest as Validator,
+  "chatwire.v1.DeleteFriendApplicationRequest": validateDeleteFriendApplicationRequest as Validator,
+  "chatwire.v1.DeleteFriendGroupRequest": validateDeleteFriendGroupRequest as Validator,
+  "chatwire.v1.DeleteFriendRequest": validateDeleteFriendRequest as Validator,
   "chatwire.v1.DeleteGroupAttributesRequest": validateDeleteGroupAttributesRequest as Validator,
   "chatwire.v1.DeleteGroupMemberRequest": validateDeleteGroupMemberRequest as Validator,
   "chatwire.v1.DeleteMessageExtensionsRequest": validateDeleteMessageExtensionsRequest as Validator,
@@ -737,8 +919,10 @@ export const validators: Readonly<Record<string, Validator>> = {
   "chatwire.v1.DeleteTopicFromCommunityRequest": validateDeleteTopicFromCommunityRequest as Validator,
   "chatwire.v1.DismissGroupRequest": validateDismissGroupRequest as Validator,
   "chatwire.v1.DownloadMergerMessageRequest": validateDownloadMergerMessageRequest as Validator,
+  "chatwire.v1.FollowUserRequest": validateFollowUserRequest as Validator,
   "chatwire.v1.GetAllUserListOfMessageReactionRequest": validateGetAllUserListOfMessageReactionRequest as Validator,
   "chatwire.v1.GetConversationProfileRequest": validateGetConversationProfileRequest as Validator,
+  "chatwire.v1.GetFriendProfileRequest": validateGetFriendProfileRequest as Validator,
   "chatwire.v1.GetGroupAttributesRequest": validateGetGroupAttributesRequest as Validator,
   "chatwire.v1.GetGroupCountersRequest": validateGetGroupCountersRequest as Validator,
   "chatwire.v1.GetGroupMemberListRequest": validateGetGroupMemberListRequest as Validator,
@@ -754,6 +938,8 @@ export const validators: Readonly<Record<string, Validator>> = {
   "chatwire.v1.GetPinnedGroupMessageListRequest": validateGetPinnedGroupMessageListRequest as Validator,
   "chatwire.v1.GetPresenceRequest": validateGetPresenceRequest as Validator,
   "chatwire.v1.GetTopicListRequest": validateGetTopicListRequest as Validator,
+  "chatwire.v1.GetUserFollowInfoRequest": validateGetUserFollowInfoRequest as Validator,
+  "chatwire.v1.GetUserProfileRequest": validateGetUserProfileRequest as Validator,
   "chatwire.v1.GetUserStatusRequest": validateGetUserStatusRequest as Validator,
   "chatwire.v1.HandleGroupApplicationRequest": validateHandleGroupApplicationRequest as Validator,
   "chatwire.v1.ImportAccountsRequest": validateImportAccountsRequest as Validator,
@@ -773,9 +959,13 @@ export const validators: Readonly<Record<string, Validator>> = {
   "chatwire.v1.PinConversationRequest": validatePinConversationRequest as Validator,
   "chatwire.v1.PinGroupMessageRequest": validatePinGroupMessageRequest as Validator,
   "chatwire.v1.QuitGroupRequest": validateQuitGroupRequest as Validator,
+  "chatwire.v1.RefuseFriendApplicationRequest": validateRefuseFriendApplicationRequest as Validator,
   "chatwire.v1.RejectRequest": validateRejectRequest as Validator,
+  "chatwire.v1.RemoveFromBlacklistRequest": validateRemoveFromBlacklistRequest as Validator,
+  "chatwire.v1.RemoveFromFriendGroupRequest": validateRemoveFromFriendGroupRequest as Validator,
   "chatwire.v1.RemoveMessageReactionRequest": validateRemoveMessageReactionRequest as Validator,
   "chatwire.v1.RenameConversationGroupRequest": validateRenameConversationGroupRequest as Validator,
+  "chatwire.v1.RenameFriendGroupRequest": validateRenameFriendGroupRequest as Validator,
   "chatwire.v1.RevokeMessageRequest": validateRevokeMessageRequest as Validator,
   "chatwire.v1.SearchCloudGroupMembersRequest": validateSearchCloudGroupMembersRequest as Validator,
   "chatwire.v1.SearchCloudGroupsRequest": validateSearchCloudGroupsRequest as Validator,
@@ -800,8 +990,11 @@ export const validators: Readonly<Record<string, Validator>> = {
   "chatwire.v1.SubscribePresenceRequest": validateSubscribePresenceRequest as Validator,
   "chatwire.v1.SubscribeUserStatusRequest": validateSubscribeUserStatusRequest as Validator,
   "chatwire.v1.TranslateTextRequest": validateTranslateTextRequest as Validator,
+  "chatwire.v1.UnfollowUserRequest": validateUnfollowUserRequest as Validator,
   "chatwire.v1.UnsubscribePresenceRequest": validateUnsubscribePresenceRequest as Validator,
   "chatwire.v1.UnsubscribeUserStatusRequest": validateUnsubscribeUserStatusRequest as Validator,
+  "chatwire.v1.UpdateFriendRequest": validateUpdateFriendRequest as Validator,
   "chatwire.v1.UpdateGroupProfileRequest": validateUpdateGroupProfileRequest as Validator,
+  "chatwire.v1.UpdateMyProfileRequest": validateUpdateMyProfileRequest as Validator,
   "chatwire.v1.UpdateTopicProfileRequest": validateUpdateTopicProfileRequest as Validator,
 };

@@ -8,6 +8,10 @@ import type { TopicCreated, TopicDeleted, TopicUpdated } from "./community_pb.js
 import { file_chatwire_v1_community } from "./community_pb.js";
 import type { AllReceiveMessageOptUpdated, ConversationGroupListUpdated, ConversationInGroupUpdated, ConversationListUpdated, TotalUnreadMessageCountUpdated } from "./conversation_pb.js";
 import { file_chatwire_v1_conversation } from "./conversation_pb.js";
+import type { MutualFollowersListUpdated, MyFollowersListUpdated, MyFollowingListUpdated } from "./follow_pb.js";
+import { file_chatwire_v1_follow } from "./follow_pb.js";
+import type { FriendApplicationListUpdated, FriendGroupListUpdated, FriendListUpdated } from "./friend_pb.js";
+import { file_chatwire_v1_friend } from "./friend_pb.js";
 import type { GroupListUpdated, PinnedGroupMessageUpdated } from "./group_pb.js";
 import { file_chatwire_v1_group } from "./group_pb.js";
 import type { GroupAttributesUpdated, GroupCounterUpdated } from "./group_attribute_pb.js";
@@ -17,6 +21,8 @@ import { file_chatwire_v1_message } from "./message_pb.js";
 import type { MessageExtensionsDeleted, MessageExtensionsUpdated, MessageReactionsUpdated, MessageReadReceiptReceived } from "./message_reaction_pb.js";
 import { file_chatwire_v1_message_reaction } from "./message_reaction_pb.js";
 import { file_chatwire_v1_options } from "./options_pb.js";
+import type { BlacklistUpdated, ProfileUpdated } from "./profile_pb.js";
+import { file_chatwire_v1_profile } from "./profile_pb.js";
 import type { InvitationCancelled, InvitationModified, InvitationTimeout, InviteeAccepted, InviteeRejected, NewInvitationReceived } from "./signaling_pb.js";
 import { file_chatwire_v1_signaling } from "./signaling_pb.js";
 import type { KickedOutType } from "./types_pb.js";
@@ -29,7 +35,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file chatwire/v1/event.proto.
  */
 export const file_chatwire_v1_event: GenFile = /*@__PURE__*/
-  fileDesc("ChdjaGF0d2lyZS92MS9ldmVudC5wcm90bxILY2hhdHdpcmUudjEiLQoTU3RyZWFtRXZlbnRzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoBCJ+ChRTdHJlYW1FdmVudHNSZXNwb25zZRIiCgZldmVudHMYASADKAsyEi5jaGF0d2lyZS52MS5FdmVudBITCgtzZXJ2ZXJfdGltZRgCIAEoAxIXCg9yZXN5bmNfcmVxdWlyZWQYAyABKAgSFAoMa2VlcGFsaXZlX21zGAQgASgNIsgVCgVFdmVudBIQCghzZXF1ZW5jZRgBIAEoBBIMCgR0aW1lGAIgASgDElgKE3VzZXJfc3RhdHVzX3VwZGF0ZWQYCiABKAsyHi5jaGF0d2lyZS52MS5Vc2VyU3RhdHVzVXBkYXRlZEIZyvMYFQoTVVNFUl9TVEFUVVNfVVBEQVRFREgAEj4KCmtpY2tlZF9vdXQYCyABKAsyFi5jaGF0d2lyZS52MS5LaWNrZWRPdXRCEMrzGAwKCktJQ0tFRF9PVVRIABJQChBtZXNzYWdlX3JlY2VpdmVkGBQgASgLMhwuY2hhdHdpcmUudjEuTWVzc2FnZVJlY2VpdmVkQhbK8xgSChBNRVNTQUdFX1JFQ0VJVkVESAASUAoQbWVzc2FnZV9tb2RpZmllZBgVIAEoCzIcLmNoYXR3aXJlLnYxLk1lc3NhZ2VNb2RpZmllZEIWyvMYEgoQTUVTU0FHRV9NT0RJRklFREgAEk0KD21lc3NhZ2VfcmV2b2tlZBgWIAEoCzIbLmNoYXR3aXJlLnYxLk1lc3NhZ2VSZXZva2VkQhXK8xgRCg9NRVNTQUdFX1JFVk9LRURIABJaChRtZXNzYWdlX3JlYWRfYnlfcGVlchgXIAEoCzIeLmNoYXR3aXJlLnYxLk1lc3NhZ2VSZWFkQnlQZWVyQhrK8xgWChRNRVNTQUdFX1JFQURfQllfUEVFUkgAEnUKHW1lc3NhZ2VfcmVhZF9yZWNlaXB0X3JlY2VpdmVkGBggASgLMicuY2hhdHdpcmUudjEuTWVzc2FnZVJlYWRSZWNlaXB0UmVjZWl2ZWRCI8rzGB8KHU1FU1NBR0VfUkVBRF9SRUNFSVBUX1JFQ0VJVkVESAASbQoabWVzc2FnZV9leHRlbnNpb25zX3VwZGF0ZWQYGSABKAsyJS5jaGF0d2lyZS52MS5NZXNzYWdlRXh0ZW5zaW9uc1VwZGF0ZWRCIMrzGBwKGk1FU1NBR0VfRVhURU5TSU9OU19VUERBVEVESAASbQoabWVzc2FnZV9leHRlbnNpb25zX2RlbGV0ZWQYGiABKAsyJS5jaGF0d2lyZS52MS5NZXNzYWdlRXh0ZW5zaW9uc0RlbGV0ZWRCIMrzGBwKGk1FU1NBR0VfRVhURU5TSU9OU19ERUxFVEVESAASagoZbWVzc2FnZV9yZWFjdGlvbnNfdXBkYXRlZBgbIAEoCzIkLmNoYXR3aXJlLnYxLk1lc3NhZ2VSZWFjdGlvbnNVcGRhdGVkQh/K8xgbChlNRVNTQUdFX1JFQUNUSU9OU19VUERBVEVESAASVQoSZ3JvdXBfbGlzdF91cGRhdGVkGDwgASgLMh0uY2hhdHdpcmUudjEuR3JvdXBMaXN0VXBkYXRlZEIYyvMYFAoSR1JPVVBfTElTVF9VUERBVEVESAASZwoYZ3JvdXBfYXR0cmlidXRlc191cGRhdGVkGD0gASgLMiMuY2hhdHdpcmUudjEuR3JvdXBBdHRyaWJ1dGVzVXBkYXRlZEIeyvMYGgoYR1JPVVBfQVRUUklCVVRFU19VUERBVEVESAASXgoVZ3JvdXBfY291bnRlcl91cGRhdGVkGD4gASgLMiAuY2hhdHdpcmUudjEuR3JvdXBDb3VudGVyVXBkYXRlZEIbyvMYFwoVR1JPVVBfQ09VTlRFUl9VUERBVEVESAASRwoNdG9waWNfY3JlYXRlZBg/IAEoCzIZLmNoYXR3aXJlLnYxLlRvcGljQ3JlYXRlZEITyvMYDwoNVE9QSUNfQ1JFQVRFREgAEkcKDXRvcGljX2RlbGV0ZWQYQCABKAsyGS5jaGF0d2lyZS52MS5Ub3BpY0RlbGV0ZWRCE8rzGA8KDVRPUElDX0RFTEVURURIABJHCg10b3BpY191cGRhdGVkGEEgASgLMhkuY2hhdHdpcmUudjEuVG9waWNVcGRhdGVkQhPK8xgPCg1UT1BJQ19VUERBVEVESAAScgoccGlubmVkX2dyb3VwX21lc3NhZ2VfdXBkYXRlZBhCIAEoCzImLmNoYXR3aXJlLnYxLlBpbm5lZEdyb3VwTWVzc2FnZVVwZGF0ZWRCIsrzGB4KHFBJTk5FRF9HUk9VUF9NRVNTQUdFX1VQREFURURIABJqChljb252ZXJzYXRpb25fbGlzdF91cGRhdGVkGFAgASgLMiQuY2hhdHdpcmUudjEuQ29udmVyc2F0aW9uTGlzdFVwZGF0ZWRCH8rzGBsKGUNPTlZFUlNBVElPTl9MSVNUX1VQREFURURIABKDAQoidG90YWxfdW5yZWFkX21lc3NhZ2VfY291bnRfdXBkYXRlZBhRIAEoCzIrLmNoYXR3aXJlLnYxLlRvdGFsVW5yZWFkTWVzc2FnZUNvdW50VXBkYXRlZEIoyvMYJAoiVE9UQUxfVU5SRUFEX01FU1NBR0VfQ09VTlRfVVBEQVRFREgAEnsKH2NvbnZlcnNhdGlvbl9ncm91cF9saXN0X3VwZGF0ZWQYUiABKAsyKS5jaGF0d2lyZS52MS5Db252ZXJzYXRpb25Hcm91cExpc3RVcGRhdGVkQiXK8xghCh9DT05WRVJTQVRJT05fR1JPVVBfTElTVF9VUERBVEVESAASdQodY29udmVyc2F0aW9uX2luX2dyb3VwX3VwZGF0ZWQYUyABKAsyJy5jaGF0d2lyZS52MS5Db252ZXJzYXRpb25Jbkdyb3VwVXBkYXRlZEIjyvMYHwodQ09OVkVSU0FUSU9OX0lOX0dST1VQX1VQREFURURIABJ6Ch9hbGxfcmVjZWl2ZV9tZXNzYWdlX29wdF91cGRhdGVkGFQgASgLMiguY2hhdHdpcmUudjEuQWxsUmVjZWl2ZU1lc3NhZ2VPcHRVcGRhdGVkQiXK8xghCh9BTExfUkVDRUlWRV9NRVNTQUdFX09QVF9VUERBVEVESAASZAoXbmV3X2ludml0YXRpb25fcmVjZWl2ZWQYVSABKAsyIi5jaGF0d2lyZS52MS5OZXdJbnZpdGF0aW9uUmVjZWl2ZWRCHcrzGBkKF05FV19JTlZJVEFUSU9OX1JFQ0VJVkVESAASUAoQaW52aXRlZV9hY2NlcHRlZBhWIAEoCzIcLmNoYXR3aXJlLnYxLkludml0ZWVBY2NlcHRlZEIWyvMYEgoQSU5WSVRFRV9BQ0NFUFRFREgAElAKEGludml0ZWVfcmVqZWN0ZWQYVyABKAsyHC5jaGF0d2lyZS52MS5JbnZpdGVlUmVqZWN0ZWRCFsrzGBIKEElOVklURUVfUkVKRUNURURIABJcChRpbnZpdGF0aW9uX2NhbmNlbGxlZBhYIAEoCzIgLmNoYXR3aXJlLnYxLkludml0YXRpb25DYW5jZWxsZWRCGsrzGBYKFElOVklUQVRJT05fQ0FOQ0VMTEVESAASVgoSaW52aXRhdGlvbl90aW1lb3V0GFkgASgLMh4uY2hhdHdpcmUudjEuSW52aXRhdGlvblRpbWVvdXRCGMrzGBQKEklOVklUQVRJT05fVElNRU9VVEgAElkKE2ludml0YXRpb25fbW9kaWZpZWQYWiABKAsyHy5jaGF0d2lyZS52MS5JbnZpdGF0aW9uTW9kaWZpZWRCGcrzGBUKE0lOVklUQVRJT05fTU9ESUZJRURIAEIJCgdwYXlsb2FkIkYKEVVzZXJTdGF0dXNVcGRhdGVkEjEKEHVzZXJfc3RhdHVzX2xpc3QYASADKAsyFy5jaGF0d2lyZS52MS5Vc2VyU3RhdHVzIjUKCUtpY2tlZE91dBIoCgR0eXBlGAEgASgOMhouY2hhdHdpcmUudjEuS2lja2VkT3V0VHlwZTJnCgxFdmVudFNlcnZpY2USVwoMU3RyZWFtRXZlbnRzEiAuY2hhdHdpcmUudjEuU3RyZWFtRXZlbnRzUmVxdWVzdBohLmNoYXR3aXJlLnYxLlN0cmVhbUV2ZW50c1Jlc3BvbnNlIgAwAWIGcHJvdG8z", [file_chatwire_v1_community, file_chatwire_v1_conversation, file_chatwire_v1_group, file_chatwire_v1_group_attribute, file_chatwire_v1_message, file_chatwire_v1_message_reaction, file_chatwire_v1_options, file_chatwire_v1_signaling, file_chatwire_v1_types, file_chatwire_v1_user_status]);
+  fileDesc("ChdjaGF0d2lyZS92MS9ldmVudC5wcm90bxILY2hhdHdpcmUudjEiLQoTU3RyZWFtRXZlbnRzUmVxdWVzdBIWCg5hZnRlcl9zZXF1ZW5jZRgBIAEoBCJ+ChRTdHJlYW1FdmVudHNSZXNwb25zZRIiCgZldmVudHMYASADKAsyEi5jaGF0d2lyZS52MS5FdmVudBITCgtzZXJ2ZXJfdGltZRgCIAEoAxIXCg9yZXN5bmNfcmVxdWlyZWQYAyABKAgSFAoMa2VlcGFsaXZlX21zGAQgASgNIsYdCgVFdmVudBIQCghzZXF1ZW5jZRgBIAEoBBIMCgR0aW1lGAIgASgDElgKE3VzZXJfc3RhdHVzX3VwZGF0ZWQYCiABKAsyHi5jaGF0d2lyZS52MS5Vc2VyU3RhdHVzVXBkYXRlZEIZyvMYFQoTVVNFUl9TVEFUVVNfVVBEQVRFREgAEj4KCmtpY2tlZF9vdXQYCyABKAsyFi5jaGF0d2lyZS52MS5LaWNrZWRPdXRCEMrzGAwKCktJQ0tFRF9PVVRIABJeChVzZXJ2ZXJfY29uZmlnX3VwZGF0ZWQYDCABKAsyIC5jaGF0d2lyZS52MS5TZXJ2ZXJDb25maWdVcGRhdGVkQhvK8xgXChVTRVJWRVJfQ09ORklHX1VQREFURURIABJpChlyb29tX2N1c3RvbV9kYXRhX3JlY2VpdmVkGA0gASgLMiMuY2hhdHdpcmUudjEuUm9vbUN1c3RvbURhdGFSZWNlaXZlZEIfyvMYGwoZUk9PTV9DVVNUT01fREFUQV9SRUNFSVZFREgAElAKEG1lc3NhZ2VfcmVjZWl2ZWQYFCABKAsyHC5jaGF0d2lyZS52MS5NZXNzYWdlUmVjZWl2ZWRCFsrzGBIKEE1FU1NBR0VfUkVDRUlWRURIABJQChBtZXNzYWdlX21vZGlmaWVkGBUgASgLMhwuY2hhdHdpcmUudjEuTWVzc2FnZU1vZGlmaWVkQhbK8xgSChBNRVNTQUdFX01PRElGSUVESAASTQoPbWVzc2FnZV9yZXZva2VkGBYgASgLMhsuY2hhdHdpcmUudjEuTWVzc2FnZVJldm9rZWRCFcrzGBEKD01FU1NBR0VfUkVWT0tFREgAEloKFG1lc3NhZ2VfcmVhZF9ieV9wZWVyGBcgASgLMh4uY2hhdHdpcmUudjEuTWVzc2FnZVJlYWRCeVBlZXJCGsrzGBYKFE1FU1NBR0VfUkVBRF9CWV9QRUVSSAASdQodbWVzc2FnZV9yZWFkX3JlY2VpcHRfcmVjZWl2ZWQYGCABKAsyJy5jaGF0d2lyZS52MS5NZXNzYWdlUmVhZFJlY2VpcHRSZWNlaXZlZEIjyvMYHwodTUVTU0FHRV9SRUFEX1JFQ0VJUFRfUkVDRUlWRURIABJtChptZXNzYWdlX2V4dGVuc2lvbnNfdXBkYXRlZBgZIAEoCzIlLmNoYXR3aXJlLnYxLk1lc3NhZ2VFeHRlbnNpb25zVXBkYXRlZEIgyvMYHAoaTUVTU0FHRV9FWFRFTlNJT05TX1VQREFURURIABJtChptZXNzYWdlX2V4dGVuc2lvbnNfZGVsZXRlZBgaIAEoCzIlLmNoYXR3aXJlLnYxLk1lc3NhZ2VFeHRlbnNpb25zRGVsZXRlZEIgyvMYHAoaTUVTU0FHRV9FWFRFTlNJT05TX0RFTEVURURIABJqChltZXNzYWdlX3JlYWN0aW9uc191cGRhdGVkGBsgASgLMiQuY2hhdHdpcmUudjEuTWVzc2FnZVJlYWN0aW9uc1VwZGF0ZWRCH8rzGBsKGU1FU1NBR0VfUkVBQ1RJT05TX1VQREFURURIABJNCg9wcm9maWxlX3VwZGF0ZWQYKCABKAsyGy5jaGF0d2lyZS52MS5Qcm9maWxlVXBkYXRlZEIVyvMYEQoPUFJPRklMRV9VUERBVEVESAASUwoRYmxhY2tsaXN0X3VwZGF0ZWQYKSABKAsyHS5jaGF0d2lyZS52MS5CbGFja2xpc3RVcGRhdGVkQhfK8xgTChFCTEFDS0xJU1RfVVBEQVRFREgAElgKE2ZyaWVuZF9saXN0X3VwZGF0ZWQYKiABKAsyHi5jaGF0d2lyZS52MS5GcmllbmRMaXN0VXBkYXRlZEIZyvMYFQoTRlJJRU5EX0xJU1RfVVBEQVRFREgAEmkKGWZyaWVuZF9ncm91cF9saXN0X3VwZGF0ZWQYKyABKAsyIy5jaGF0d2lyZS52MS5GcmllbmRHcm91cExpc3RVcGRhdGVkQh/K8xgbChlGUklFTkRfR1JPVVBfTElTVF9VUERBVEVESAASewofZnJpZW5kX2FwcGxpY2F0aW9uX2xpc3RfdXBkYXRlZBgsIAEoCzIpLmNoYXR3aXJlLnYxLkZyaWVuZEFwcGxpY2F0aW9uTGlzdFVwZGF0ZWRCJcrzGCEKH0ZSSUVORF9BUFBMSUNBVElPTl9MSVNUX1VQREFURURIABJpChlteV9mb2xsb3dlcnNfbGlzdF91cGRhdGVkGC0gASgLMiMuY2hhdHdpcmUudjEuTXlGb2xsb3dlcnNMaXN0VXBkYXRlZEIfyvMYGwoZTVlfRk9MTE9XRVJTX0xJU1RfVVBEQVRFREgAEmkKGW15X2ZvbGxvd2luZ19saXN0X3VwZGF0ZWQYLiABKAsyIy5jaGF0d2lyZS52MS5NeUZvbGxvd2luZ0xpc3RVcGRhdGVkQh/K8xgbChlNWV9GT0xMT1dJTkdfTElTVF9VUERBVEVESAASdQodbXV0dWFsX2ZvbGxvd2Vyc19saXN0X3VwZGF0ZWQYLyABKAsyJy5jaGF0d2lyZS52MS5NdXR1YWxGb2xsb3dlcnNMaXN0VXBkYXRlZEIjyvMYHwodTVVUVUFMX0ZPTExPV0VSU19MSVNUX1VQREFURURIABJVChJncm91cF9saXN0X3VwZGF0ZWQYPCABKAsyHS5jaGF0d2lyZS52MS5Hcm91cExpc3RVcGRhdGVkQhjK8xgUChJHUk9VUF9MSVNUX1VQREFURURIABJnChhncm91cF9hdHRyaWJ1dGVzX3VwZGF0ZWQYPSABKAsyIy5jaGF0d2lyZS52MS5Hcm91cEF0dHJpYnV0ZXNVcGRhdGVkQh7K8xgaChhHUk9VUF9BVFRSSUJVVEVTX1VQREFURURIABJeChVncm91cF9jb3VudGVyX3VwZGF0ZWQYPiABKAsyIC5jaGF0d2lyZS52MS5Hcm91cENvdW50ZXJVcGRhdGVkQhvK8xgXChVHUk9VUF9DT1VOVEVSX1VQREFURURIABJHCg10b3BpY19jcmVhdGVkGD8gASgLMhkuY2hhdHdpcmUudjEuVG9waWNDcmVhdGVkQhPK8xgPCg1UT1BJQ19DUkVBVEVESAASRwoNdG9waWNfZGVsZXRlZBhAIAEoCzIZLmNoYXR3aXJlLnYxLlRvcGljRGVsZXRlZEITyvMYDwoNVE9QSUNfREVMRVRFREgAEkcKDXRvcGljX3VwZGF0ZWQYQSABKAsyGS5jaGF0d2lyZS52MS5Ub3BpY1VwZGF0ZWRCE8rzGA8KDVRPUElDX1VQREFURURIABJyChxwaW5uZWRfZ3JvdXBfbWVzc2FnZV91cGRhdGVkGEIgASgLMiYuY2hhdHdpcmUudjEuUGlubmVkR3JvdXBNZXNzYWdlVXBkYXRlZEIiyvMYHgocUElOTkVEX0dST1VQX01FU1NBR0VfVVBEQVRFREgAEmoKGWNvbnZlcnNhdGlvbl9saXN0X3VwZGF0ZWQYUCABKAsyJC5jaGF0d2lyZS52MS5Db252ZXJzYXRpb25MaXN0VXBkYXRlZEIfyvMYGwoZQ09OVkVSU0FUSU9OX0xJU1RfVVBEQVRFREgAEoMBCiJ0b3RhbF91bnJlYWRfbWVzc2FnZV9jb3VudF91cGRhdGVkGFEgASgLMisuY2hhdHdpcmUudjEuVG90YWxVbnJlYWRNZXNzYWdlQ291bnRVcGRhdGVkQijK8xgkCiJUT1RBTF9VTlJFQURfTUVTU0FHRV9DT1VOVF9VUERBVEVESAASewofY29udmVyc2F0aW9uX2dyb3VwX2xpc3RfdXBkYXRlZBhSIAEoCzIpLmNoYXR3aXJlLnYxLkNvbnZlcnNhdGlvbkdyb3VwTGlzdFVwZGF0ZWRCJcrzGCEKH0NPTlZFUlNBVElPTl9HUk9VUF9MSVNUX1VQREFURURIABJ1Ch1jb252ZXJzYXRpb25faW5fZ3JvdXBfdXBkYXRlZBhTIAEoCzInLmNoYXR3aXJlLnYxLkNvbnZlcnNhdGlvbkluR3JvdXBVcGRhdGVkQiPK8xgfCh1DT05WRVJTQVRJT05fSU5fR1JPVVBfVVBEQVRFREgAEnoKH2FsbF9yZWNlaXZlX21lc3NhZ2Vfb3B0X3VwZGF0ZWQYVCABKAsyKC5jaGF0d2lyZS52MS5BbGxSZWNlaXZlTWVzc2FnZU9wdFVwZGF0ZWRCJcrzGCEKH0FMTF9SRUNFSVZFX01FU1NBR0VfT1BUX1VQREFURURIABJkChduZXdfaW52aXRhdGlvbl9yZWNlaXZlZBhVIAEoCzIiLmNoYXR3aXJlLnYxLk5ld0ludml0YXRpb25SZWNlaXZlZEIdyvMYGQoXTkVXX0lOVklUQVRJT05fUkVDRUlWRURIABJQChBpbnZpdGVlX2FjY2VwdGVkGFYgASgLMhwuY2hhdHdpcmUudjEuSW52aXRlZUFjY2VwdGVkQhbK8xgSChBJTlZJVEVFX0FDQ0VQVEVESAASUAoQaW52aXRlZV9yZWplY3RlZBhXIAEoCzIcLmNoYXR3aXJlLnYxLkludml0ZWVSZWplY3RlZEIWyvMYEgoQSU5WSVRFRV9SRUpFQ1RFREgAElwKFGludml0YXRpb25fY2FuY2VsbGVkGFggASgLMiAuY2hhdHdpcmUudjEuSW52aXRhdGlvbkNhbmNlbGxlZEIayvMYFgoUSU5WSVRBVElPTl9DQU5DRUxMRURIABJWChJpbnZpdGF0aW9uX3RpbWVvdXQYWSABKAsyHi5jaGF0d2lyZS52MS5JbnZpdGF0aW9uVGltZW91dEIYyvMYFAoSSU5WSVRBVElPTl9USU1FT1VUSAASWQoTaW52aXRhdGlvbl9tb2RpZmllZBhaIAEoCzIfLmNoYXR3aXJlLnYxLkludml0YXRpb25Nb2RpZmllZEIZyvMYFQoTSU5WSVRBVElPTl9NT0RJRklFREgAQgkKB3BheWxvYWQiRgoRVXNlclN0YXR1c1VwZGF0ZWQSMQoQdXNlcl9zdGF0dXNfbGlzdBgBIAMoCzIXLmNoYXR3aXJlLnYxLlVzZXJTdGF0dXMiNQoJS2lja2VkT3V0EigKBHR5cGUYASABKA4yGi5jaGF0d2lyZS52MS5LaWNrZWRPdXRUeXBlIoIBChNTZXJ2ZXJDb25maWdVcGRhdGVkEjwKBmNvbmZpZxgBIAMoCzIsLmNoYXR3aXJlLnYxLlNlcnZlckNvbmZpZ1VwZGF0ZWQuQ29uZmlnRW50cnkaLQoLQ29uZmlnRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASI3ChZSb29tQ3VzdG9tRGF0YVJlY2VpdmVkEg8KB3Jvb21faWQYASABKAkSDAoEZGF0YRgCIAEoCTJnCgxFdmVudFNlcnZpY2USVwoMU3RyZWFtRXZlbnRzEiAuY2hhdHdpcmUudjEuU3RyZWFtRXZlbnRzUmVxdWVzdBohLmNoYXR3aXJlLnYxLlN0cmVhbUV2ZW50c1Jlc3BvbnNlIgAwAWIGcHJvdG8z", [file_chatwire_v1_community, file_chatwire_v1_conversation, file_chatwire_v1_follow, file_chatwire_v1_friend, file_chatwire_v1_group, file_chatwire_v1_group_attribute, file_chatwire_v1_message, file_chatwire_v1_message_reaction, file_chatwire_v1_options, file_chatwire_v1_profile, file_chatwire_v1_signaling, file_chatwire_v1_types, file_chatwire_v1_user_status]);
 
 /**
  * StreamEventsRequest opens or resumes the caller's event stream.
@@ -139,6 +145,22 @@ export type Event = Message<"chatwire.v1.Event"> & {
     case: "kickedOut";
   } | {
     /**
+     * The server changed configuration the client acts on.
+     *
+     * @generated from field: chatwire.v1.ServerConfigUpdated server_config_updated = 12;
+     */
+    value: ServerConfigUpdated;
+    case: "serverConfigUpdated";
+  } | {
+    /**
+     * Custom data of a room (TRTC/TUIRoom integration) arrived.
+     *
+     * @generated from field: chatwire.v1.RoomCustomDataReceived room_custom_data_received = 13;
+     */
+    value: RoomCustomDataReceived;
+    case: "roomCustomDataReceived";
+  } | {
+    /**
      * New messages were pushed.
      *
      * @generated from field: chatwire.v1.MessageReceived message_received = 20;
@@ -201,6 +223,70 @@ export type Event = Message<"chatwire.v1.Event"> & {
      */
     value: MessageReactionsUpdated;
     case: "messageReactionsUpdated";
+  } | {
+    /**
+     * The profile of the recipient or of one of its friends changed.
+     *
+     * @generated from field: chatwire.v1.ProfileUpdated profile_updated = 40;
+     */
+    value: ProfileUpdated;
+    case: "profileUpdated";
+  } | {
+    /**
+     * The recipient's blacklist changed.
+     *
+     * @generated from field: chatwire.v1.BlacklistUpdated blacklist_updated = 41;
+     */
+    value: BlacklistUpdated;
+    case: "blacklistUpdated";
+  } | {
+    /**
+     * The recipient's friend list changed.
+     *
+     * @generated from field: chatwire.v1.FriendListUpdated friend_list_updated = 42;
+     */
+    value: FriendListUpdated;
+    case: "friendListUpdated";
+  } | {
+    /**
+     * The recipient's friend groups changed.
+     *
+     * @generated from field: chatwire.v1.FriendGroupListUpdated friend_group_list_updated = 43;
+     */
+    value: FriendGroupListUpdated;
+    case: "friendGroupListUpdated";
+  } | {
+    /**
+     * The recipient's friend applications changed.
+     *
+     * @generated from field: chatwire.v1.FriendApplicationListUpdated friend_application_list_updated = 44;
+     */
+    value: FriendApplicationListUpdated;
+    case: "friendApplicationListUpdated";
+  } | {
+    /**
+     * Users started or stopped following the recipient.
+     *
+     * @generated from field: chatwire.v1.MyFollowersListUpdated my_followers_list_updated = 45;
+     */
+    value: MyFollowersListUpdated;
+    case: "myFollowersListUpdated";
+  } | {
+    /**
+     * The recipient started or stopped following users.
+     *
+     * @generated from field: chatwire.v1.MyFollowingListUpdated my_following_list_updated = 46;
+     */
+    value: MyFollowingListUpdated;
+    case: "myFollowingListUpdated";
+  } | {
+    /**
+     * Users became or stopped being mutual follows of the recipient.
+     *
+     * @generated from field: chatwire.v1.MutualFollowersListUpdated mutual_followers_list_updated = 47;
+     */
+    value: MutualFollowersListUpdated;
+    case: "mutualFollowersListUpdated";
   } | {
     /**
      * The caller's group list changed.
@@ -396,6 +482,55 @@ export type KickedOut = Message<"chatwire.v1.KickedOut"> & {
  */
 export const KickedOutSchema: GenMessage<KickedOut> = /*@__PURE__*/
   messageDesc(file_chatwire_v1_event, 4);
+
+/**
+ * ServerConfigUpdated carries server configuration the client acts on (the official `{config}` payload).
+ *
+ * @generated from message chatwire.v1.ServerConfigUpdated
+ */
+export type ServerConfigUpdated = Message<"chatwire.v1.ServerConfigUpdated"> & {
+  /**
+   * Configuration keys and their values, e.g. "status_query_count" → "500".
+   *
+   * @generated from field: map<string, string> config = 1;
+   */
+  config: { [key: string]: string };
+};
+
+/**
+ * Describes the message chatwire.v1.ServerConfigUpdated.
+ * Use `create(ServerConfigUpdatedSchema)` to create a new message.
+ */
+export const ServerConfigUpdatedSchema: GenMessage<ServerConfigUpdated> = /*@__PURE__*/
+  messageDesc(file_chatwire_v1_event, 5);
+
+/**
+ * RoomCustomDataReceived carries custom data of a room, for TRTC/TUIRoom integrations.
+ *
+ * @generated from message chatwire.v1.RoomCustomDataReceived
+ */
+export type RoomCustomDataReceived = Message<"chatwire.v1.RoomCustomDataReceived"> & {
+  /**
+   * The room (group) ID.
+   *
+   * @generated from field: string room_id = 1;
+   */
+  roomId: string;
+
+  /**
+   * The custom data, as the sender set it (usually JSON).
+   *
+   * @generated from field: string data = 2;
+   */
+  data: string;
+};
+
+/**
+ * Describes the message chatwire.v1.RoomCustomDataReceived.
+ * Use `create(RoomCustomDataReceivedSchema)` to create a new message.
+ */
+export const RoomCustomDataReceivedSchema: GenMessage<RoomCustomDataReceived> = /*@__PURE__*/
+  messageDesc(file_chatwire_v1_event, 6);
 
 /**
  * EventService streams the events of one session: one long-lived server-streaming call per session, resumable
