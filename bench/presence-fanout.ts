@@ -1,0 +1,127 @@
+// `npm run bench`: presence fan-out. One user with N subscribers (and a second device of its own) changes its custom
+// status K times, one change in flight. Reports server CPU per delivered notification, deliveries per second and
+// set→delivered latency. The server runs in a child process; this process is the load generator.
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createClient, type Client, type Transport } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { EventService } from "../gen/chatwire/v1/event_pb.js";
+import { SessionService } from "../gen/chatwire/v1/session_pb.js";
+import { UserStatusService } from "../gen/chatwire/v1/user_status_pb.js";
+import { genUserSig } from "../server/auth/user-sig.js";
+
+const N = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
+const K = Number(process.env.BENCH_CHANGES ?? 200);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
+const SECRET = "bench-secret-key";
+const SDK_APP_ID = 1400000000;
+
+interface Peer {
+  userId: string;
+  token: string;
+  transport: Transport;
+  abort: AbortController;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const child = fork(fileURLToPath(new URL("./server-process.ts", import.meta.url)), {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, BENCH_SECRET_KEY: SECRET },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const ask = <T>(cmd: string) =>
+    new Promise<T>((resolve) => {
+      child.once("message", (m) => resolve(m as T));
+      child.send({ cmd });
+    });
+  const { url } = await new Promise<{ url: string }>((resolve) => child.once("message", (m) => resolve(m as { url: string })));
+
+  const login = async (userId: string, deviceId = ""): Promise<Peer> => {
+    const transport = createConnectTransport({ baseUrl: url, httpVersion: "2", useBinaryFormat: true });
+    const res = await createClient(SessionService, transport).login({
+      userId,
+      userSig: genUserSig({ sdkAppId: SDK_APP_ID, secretKey: SECRET, userId, expireSeconds: 86400, nowMs: Date.now() }),
+      deviceId,
+    });
+    return { userId, token: res.sessionToken, transport, abort: new AbortController() };
+  };
+  const auth = (p: Peer) => ({ headers: { authorization: `Bearer ${p.token}` } });
+
+  // Deliveries are counted per change: the change's custom status text identifies it.
+  let expected = "";
+  let waiting = 0;
+  let sentAt = 0n;
+  const latencies: number[] = [];
+  let onAllDelivered: () => void = () => {};
+  const listen = async (peer: Peer) => {
+    const events: Client<typeof EventService> = createClient(EventService, peer.transport);
+    const opened = new Promise<void>((resolve) => {
+      void (async () => {
+        try {
+          for await (const frame of events.streamEvents({}, { ...auth(peer), signal: peer.abort.signal })) {
+            resolve();
+            for (const e of frame.events) {
+              if (e.payload.case !== "userStatusUpdated") continue;
+              if (e.payload.value.userStatusList[0]?.customStatus !== expected) continue;
+              latencies.push(Number(process.hrtime.bigint() - sentAt) / 1e6);
+              if (--waiting === 0) onAllDelivered();
+            }
+          }
+        } catch {
+          /* aborted at the end */
+        }
+      })();
+    });
+    await opened;
+  };
+
+  console.log(`bench: presence fan-out, N=${N} subscribers + 1 own device, K=${K} changes (one in flight), server pid ${child.pid}`);
+  const alice = await login("alice", "web_a");
+  const aliceSecond = await login("alice", "web_b");
+  const subscribers: Peer[] = [];
+  for (let i = 0; i < N; i += 50) {
+    subscribers.push(...(await Promise.all(Array.from({ length: Math.min(50, N - i) }, (_, j) => login(`sub${i + j}`)))));
+  }
+  const statusOf = (p: Peer) => createClient(UserStatusService, p.transport);
+  for (const s of subscribers) await statusOf(s).subscribeUserStatus({ userIdList: ["alice"] }, auth(s));
+  for (let i = 0; i < subscribers.length; i += 100) await Promise.all(subscribers.slice(i, i + 100).map(listen));
+  await listen(aliceSecond);
+  const recipients = N + 1; // every subscriber and alice's other device (alice's acting session is not listening)
+
+  const change = async (text: string) => {
+    expected = text;
+    waiting = recipients;
+    const done = new Promise<void>((resolve) => (onAllDelivered = resolve));
+    sentAt = process.hrtime.bigint();
+    await statusOf(alice).setSelfStatus({ customStatus: text }, auth(alice));
+    await done;
+  };
+  for (let i = 0; i < WARMUP; i++) await change(`warmup-${i}`);
+  latencies.length = 0;
+
+  const cpuBefore = (await ask<{ cpu: NodeJS.CpuUsage }>("cpu")).cpu;
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < K; i++) await change(`status-${i}`);
+  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const { cpu: cpuAfter, mem } = await ask<{ cpu: NodeJS.CpuUsage; mem: number }>("cpu");
+
+  const deliveries = K * recipients;
+  const cpuUs = cpuAfter.user - cpuBefore.user + (cpuAfter.system - cpuBefore.system);
+  latencies.sort((a, b) => a - b);
+  console.log(`deliveries:                 ${deliveries} in ${(elapsedMs / 1000).toFixed(2)} s`);
+  console.log(`server CPU per delivery:    ${(cpuUs / deliveries).toFixed(1)} µs   (ejabberd: 39 µs at N=1000; target ≤ 39, goal 20)`);
+  console.log(`deliveries per second:      ${Math.round(deliveries / (elapsedMs / 1000))}`);
+  console.log(`set→delivered latency:      p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms   (ejabberd p99: 50 ms)`);
+  console.log(`server RSS:                 ${(mem / 1048576).toFixed(0)} MiB`);
+
+  for (const p of [...subscribers, aliceSecond]) p.abort.abort();
+  child.send({ cmd: "stop" });
+  await new Promise((resolve) => child.once("exit", resolve));
+  process.exit(0);
+}
+
+await main();

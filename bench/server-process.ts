@@ -1,0 +1,19 @@
+// The benchmark's server: the reference server in its own process, answering CPU-usage probes over IPC so the
+// load generator's work never counts as server work.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startServer } from "../server/index.js";
+
+const storage = process.env.BENCH_STORAGE ?? join(mkdtempSync(join(tmpdir(), "chatwire-bench-")), "bench.db");
+const server = await startServer({
+  storage,
+  logLevel: "silent",
+  secretKey: process.env.BENCH_SECRET_KEY,
+  presence: { maxSubscriptions: 100_000 },
+});
+process.on("message", (msg: { cmd: string }) => {
+  if (msg.cmd === "cpu") process.send!({ cpu: process.cpuUsage(), mem: process.memoryUsage().rss });
+  if (msg.cmd === "stop") void server.close().then(() => process.exit(0));
+});
+process.send!({ url: server.url, storage });
