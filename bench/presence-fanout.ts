@@ -2,10 +2,10 @@
 // status K times, one change in flight. Reports server CPU per delivered notification, deliveries per second and
 // set→delivered latency. The server runs in a child process; this process is the load generator.
 import { fork } from "node:child_process";
+import http2 from "node:http2";
 import { fileURLToPath } from "node:url";
-import { createClient, type Client, type Transport } from "@connectrpc/connect";
+import { createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { EventService } from "../gen/chatwire/v1/event_pb.js";
 import { SessionService } from "../gen/chatwire/v1/session_pb.js";
 import { UserStatusService } from "../gen/chatwire/v1/user_status_pb.js";
 import { genUserSig } from "../server/auth/user-sig.js";
@@ -53,30 +53,43 @@ async function main(): Promise<void> {
 
   // Deliveries are counted per change: the change's custom status text identifies it.
   let expected = "";
+  let expectedBytes = Buffer.alloc(0);
   let waiting = 0;
   let sentAt = 0n;
   const latencies: number[] = [];
   let onAllDelivered: () => void = () => {};
+  // Subscribers read their streams with a bare HTTP/2 client that only splits envelopes and looks for the change's
+  // marker, so the load generator's own decoding does not inflate the latency it measures.
   const listen = async (peer: Peer) => {
-    const events: Client<typeof EventService> = createClient(EventService, peer.transport);
-    const opened = new Promise<void>((resolve) => {
-      void (async () => {
-        try {
-          for await (const frame of events.streamEvents({}, { ...auth(peer), signal: peer.abort.signal })) {
-            resolve();
-            for (const e of frame.events) {
-              if (e.payload.case !== "userStatusUpdated") continue;
-              if (e.payload.value.userStatusList[0]?.customStatus !== expected) continue;
-              latencies.push(Number(process.hrtime.bigint() - sentAt) / 1e6);
-              if (--waiting === 0) onAllDelivered();
-            }
-          }
-        } catch {
-          /* aborted at the end */
-        }
-      })();
+    const session = http2.connect(url);
+    peer.abort.signal.addEventListener("abort", () => session.destroy());
+    session.on("error", () => {});
+    const stream = session.request({
+      ":method": "POST",
+      ":path": "/chatwire.v1.EventService/StreamEvents",
+      "content-type": "application/connect+proto",
+      "connect-protocol-version": "1",
+      authorization: `Bearer ${peer.token}`,
     });
-    await opened;
+    stream.end(Buffer.from([0, 0, 0, 0, 0]));
+    stream.on("error", () => {});
+    await new Promise<void>((resolve) => {
+      let buffered: Buffer = Buffer.alloc(0);
+      stream.on("data", (chunk: Buffer) => {
+        buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+        while (buffered.length >= 5) {
+          const length = buffered.readUInt32BE(1);
+          if (buffered.length < 5 + length) break;
+          const message = buffered.subarray(5, 5 + length);
+          buffered = buffered.subarray(5 + length);
+          resolve(); // the first frame: the stream is open
+          if (waiting > 0 && message.indexOf(expectedBytes) !== -1) {
+            latencies.push(Number(process.hrtime.bigint() - sentAt) / 1e6);
+            if (--waiting === 0) onAllDelivered();
+          }
+        }
+      });
+    });
   };
 
   console.log(`bench: presence fan-out, N=${N} subscribers + 1 own device, K=${K} changes (one in flight), server pid ${child.pid}`);
@@ -94,6 +107,7 @@ async function main(): Promise<void> {
 
   const change = async (text: string) => {
     expected = text;
+    expectedBytes = Buffer.from(text);
     waiting = recipients;
     const done = new Promise<void>((resolve) => (onAllDelivered = resolve));
     sentAt = process.hrtime.bigint();

@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { createAccountAdminHandlers } from "./accounts/account-admin-handlers.js";
 import { systemClock } from "./clock.js";
 import { createInProcessBus } from "./events/event-bus.js";
+import { isRawEventStream, serveRawEventStream } from "./events/raw-event-stream.js";
 import { createStreamEventsHandlers } from "./events/stream-events-handler.js";
 import { registerServices, services, type ServiceHandlers } from "./generated/services.js";
 import { listen } from "./http/listen.js";
@@ -67,9 +68,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   presence = await Presence.create({ storage, bus, clock, sessions, options: config.presence });
 
+  const streamDeps = { sessions, clock, keepaliveMs: config.keepaliveMs };
   const handlers: Partial<ServiceHandlers> = {
     session: createSessionHandlers({ sessions, presence, bus, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey }),
-    event: createStreamEventsHandlers({ sessions, clock, keepaliveMs: config.keepaliveMs }),
+    event: createStreamEventsHandlers(streamDeps),
     userStatus: createUserStatusHandlers(presence),
     presenceAdmin: createPresenceAdminHandlers({ presence, clock, orgName: config.orgName, appName: String(config.sdkAppID) }),
     accountAdmin: createAccountAdminHandlers(presence),
@@ -92,6 +94,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const path = (req.url ?? "/").split("?")[0]!;
       if (req.method === "GET" && path === "/healthz") {
         (res as import("node:http").ServerResponse).writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+      } else if (isRawEventStream(req) && serveRawEventStream(req, res, streamDeps)) {
+        // served by the raw writer
       } else if (findRoute(req.method ?? "GET", path)) {
         void handleRest(req, res, restDeps);
       } else {

@@ -1,81 +1,88 @@
-// The per-session queue between event fan-out and the session's stream: events wait here until the stream's next
-// frame, so a burst becomes one frame, and the most recent ones stay for a resumed stream to replay.
+// The per-session queue between event fan-out and the session's stream. Pushes only append; one flush per tick,
+// shared by every outbox with something pending, hands each attached stream all of its events at once — so a burst
+// becomes one frame, and a fan-out to a thousand sessions costs one scheduled callback, not a thousand.
 import type { EncodedEvent } from "./encoded-event.js";
 
-export interface OutboxTake {
-  events: EncodedEvent[];
-  /** Set when the stream should close after writing these events (the session ended). */
-  closed: boolean;
+/** Receives a session's events; `closed` means the session ended and the stream should finish. */
+export type OutboxSink = (events: EncodedEvent[], closed: boolean) => void;
+
+const dirty = new Set<Outbox>();
+let flushScheduled = false;
+
+function flushAll(): void {
+  flushScheduled = false;
+  const outboxes = [...dirty];
+  dirty.clear();
+  for (const outbox of outboxes) outbox.flush();
+}
+
+function markDirty(outbox: Outbox): void {
+  dirty.add(outbox);
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushAll);
+  }
 }
 
 export class Outbox {
   private pending: EncodedEvent[] = [];
   private readonly recent: EncodedEvent[] = [];
-  private wake: (() => void) | undefined;
+  private sink: OutboxSink | undefined;
   private closed = false;
+  /** The sequence of the oldest event dropped from the replay buffer (0 = none dropped). */
+  private droppedUpTo = 0n;
 
-  constructor(private readonly replayCapacity = 512) {}
+  constructor(
+    private readonly replayCapacity = 512,
+    private readonly pendingCapacity = 4096,
+  ) {}
 
   push(event: EncodedEvent): void {
     if (this.closed) return;
-    this.pending.push(event);
     this.recent.push(event);
-    if (this.recent.length > this.replayCapacity) this.recent.splice(0, this.recent.length - this.replayCapacity);
-    this.signal();
+    if (this.recent.length > this.replayCapacity) this.droppedUpTo = this.recent.shift()!.sequence;
+    // With no stream attached the session keeps only so much: a resumed stream replays from `recent`.
+    if (this.pending.length < this.pendingCapacity) this.pending.push(event);
+    if (this.sink) markDirty(this);
   }
 
-  /** Ends the outbox: the stream drains what is pending and closes. */
+  /** Ends the outbox: an attached stream gets what is pending and finishes. */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
-    this.signal();
+    markDirty(this);
   }
 
   isClosed(): boolean {
     return this.closed;
   }
 
-  /** Events after `sequence` still held for replay, and whether some were already dropped. */
-  replayAfter(sequence: bigint): { events: EncodedEvent[]; gap: boolean } {
-    const events = this.recent.filter((e) => e.sequence > sequence);
-    const oldest = this.recent[0];
-    const gap = oldest !== undefined && oldest.sequence > sequence + 1n && this.recent.length >= this.replayCapacity;
-    return { events, gap };
+  /** Attaches a stream; events pending since login (or since the last stream) are delivered on the next flush. */
+  attach(sink: OutboxSink): void {
+    this.sink = sink;
+    if (this.pending.length > 0 || this.closed) markDirty(this);
   }
 
-  /** Drops pending events (they were replayed another way). */
+  detach(sink: OutboxSink): void {
+    if (this.sink === sink) this.sink = undefined;
+  }
+
+  /** Events after `sequence` still held for replay, and whether some after it were already dropped. */
+  replayAfter(sequence: bigint): { events: EncodedEvent[]; gap: boolean } {
+    return { events: this.recent.filter((e) => e.sequence > sequence), gap: this.droppedUpTo > sequence };
+  }
+
+  /** Drops pending events (a resumed stream replays them from `recent` instead). */
   discardPending(): void {
     this.pending = [];
   }
 
-  /**
-   * Waits until events are pending, the outbox closes, `timeoutMs` passes (a keep-alive is due) or `signal`
-   * aborts; then takes everything pending.
-   */
-  async take(timeoutMs: number, signal: AbortSignal): Promise<OutboxTake> {
-    if (this.pending.length === 0 && !this.closed && !signal.aborted) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          signal.removeEventListener("abort", done);
-          this.wake = undefined;
-          resolve();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        signal.addEventListener("abort", done);
-        this.wake = done;
-      });
-    }
+  /** Hands everything pending to the attached stream. */
+  flush(): void {
+    const sink = this.sink;
+    if (!sink) return;
     const events = this.pending;
     this.pending = [];
-    return { events, closed: this.closed };
-  }
-
-  private signal(): void {
-    // Deferred so that every event published in this tick lands in the same frame.
-    const wake = this.wake;
-    if (wake) {
-      this.wake = undefined;
-      setImmediate(wake);
-    }
+    if (events.length > 0 || this.closed) sink(events, this.closed);
   }
 }

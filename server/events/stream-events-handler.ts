@@ -1,57 +1,61 @@
-// EventService.StreamEvents: drains the session's outbox into frames. Events were encoded once at publish time;
-// a frame splices their bytes in as field 1 (`events`), so a frame costs a copy per recipient, not an encode.
+// EventService.StreamEvents through the Connect router: the path for gRPC, gRPC-Web and JSON clients (binary
+// Connect clients take the raw writer in raw-event-stream.ts). Binary frames splice the pre-encoded events in as
+// unknown fields of `events`; JSON frames carry the decoded events, since unknown fields are binary-only.
 import { create } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { StreamEventsResponseSchema, type EventService, type StreamEventsResponse } from "../../gen/chatwire/v1/event_pb.js";
-import type { Clock } from "../clock.js";
 import { sessionOf } from "../rpc/context.js";
-import type { SessionRegistry } from "../sessions/session-registry.js";
 import type { EncodedEvent } from "./encoded-event.js";
+import { runEventStream, type EventStreamDeps, type FrameFields } from "./event-stream.js";
 
-export interface StreamEventsDeps {
-  sessions: SessionRegistry;
-  clock: Clock;
-  keepaliveMs: number;
-}
-
-/** JSON clients cannot take spliced bytes (unknown fields are binary-only), so they get the decoded events. */
 function isJson(ctx: HandlerContext): boolean {
   return (ctx.requestHeader.get("content-type") ?? "").includes("json");
 }
 
-function frame(events: readonly EncodedEvent[], json: boolean, now: number, extra: { resyncRequired?: boolean; keepaliveMs?: number } = {}): StreamEventsResponse {
-  const response = create(StreamEventsResponseSchema, { serverTime: BigInt(now), ...extra });
+function frame(events: readonly EncodedEvent[], json: boolean, fields: FrameFields = {}): StreamEventsResponse {
+  const response = create(StreamEventsResponseSchema, {
+    serverTime: BigInt(fields.serverTime ?? 0),
+    resyncRequired: fields.resyncRequired ?? false,
+    keepaliveMs: fields.keepaliveMs ?? 0,
+  });
   if (json) response.events = events.map((e) => e.event);
   else response.$unknown = events.map((e) => ({ no: 1, wireType: WireType.LengthDelimited, data: e.bytes }));
   return response;
 }
 
-export function createStreamEventsHandlers(deps: StreamEventsDeps): ServiceImpl<typeof EventService> {
+export function createStreamEventsHandlers(deps: EventStreamDeps): ServiceImpl<typeof EventService> {
   return {
     async *streamEvents(req, ctx) {
       const session = sessionOf(ctx);
       const json = isJson(ctx);
-      deps.sessions.streamOpened(session);
+      const queue: StreamEventsResponse[] = [];
+      let finished = false;
+      let wake: (() => void) | undefined;
+      const signal = () => {
+        wake?.();
+        wake = undefined;
+      };
+      const stop = runEventStream(deps, session, req.afterSequence, {
+        send: (events, fields) => {
+          queue.push(frame(events, json, fields));
+          signal();
+        },
+        finish: () => {
+          finished = true;
+          signal();
+        },
+      });
+      ctx.signal.addEventListener("abort", signal);
       try {
-        let first: EncodedEvent[] = [];
-        let resyncRequired = false;
-        if (req.afterSequence > 0n) {
-          const replay = session.outbox.replayAfter(req.afterSequence);
-          first = replay.events;
-          resyncRequired = replay.gap;
-          session.outbox.discardPending();
-        }
-        // The first frame tells the client the stream is open (the facade's SDK_READY waits for it).
-        yield frame(first, json, deps.clock.now(), { resyncRequired, keepaliveMs: deps.keepaliveMs });
         for (;;) {
-          const { events, closed } = await session.outbox.take(deps.keepaliveMs, ctx.signal);
-          if (ctx.signal.aborted) return;
-          if (events.length > 0 || !closed) yield frame(events, json, deps.clock.now());
-          if (closed) return;
+          while (queue.length > 0) yield queue.shift()!;
+          if (finished || ctx.signal.aborted) return;
+          await new Promise<void>((resolve) => (wake = resolve));
         }
       } finally {
-        deps.sessions.streamClosed(session);
+        ctx.signal.removeEventListener("abort", signal);
+        stop();
       }
     },
   };

@@ -44,7 +44,9 @@ export const file_chatwire_v1_event: GenFile = /*@__PURE__*/
  */
 export type StreamEventsRequest = Message<"chatwire.v1.StreamEventsRequest"> & {
   /**
-   * Replay the events whose sequence is greater than this; 0 starts with events after the call.
+   * Replay the events whose sequence is greater than this (after a reconnect). 0 opens the session's first
+   * stream: it starts with the events queued for the session since login, so nothing between Login and the
+   * stream is lost.
    *
    * @generated from field: uint64 after_sequence = 1;
    */
