@@ -105,8 +105,8 @@ export interface Spec {
  * Builds the spec with buf (source info kept, so comments are available) and returns its chatwire files, each with
  * the path of the module protoc-gen-es generates for it.
  */
-export function loadSpecFiles(repoRoot: string): Map<DescFile, string> {
-  const image = execFileSync(join(repoRoot, "node_modules", ".bin", "buf"), ["build", "-o", "-#format=binpb"], {
+export function loadSpecFiles(repoRoot: string, bufBin = join(repoRoot, "node_modules", ".bin", "buf")): Map<DescFile, string> {
+  const image = execFileSync(bufBin, ["build", "-o", "-#format=binpb"], {
     cwd: repoRoot,
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -122,8 +122,9 @@ export function commentOf(desc: Parameters<typeof getComments>[0]): string {
   return (getComments(desc).leading ?? "").trim();
 }
 
-export function loadSpec(repoRoot: string): Spec {
-  const fileModules = loadSpecFiles(repoRoot);
+/** Loads the spec of the buf workspace at `root` (its buf.yaml and proto/). */
+export function loadSpec(root: string, bufBin?: string): Spec {
+  const fileModules = loadSpecFiles(root, bufBin);
   const spec: Spec = {
     files: [...fileModules.keys()],
     services: [],
