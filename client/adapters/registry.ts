@@ -1,0 +1,18 @@
+// The adapters by official method name and by Event variant; everything not listed maps generically.
+import type { EventAdapter, MethodAdapter } from "./method-adapter.js";
+import { login } from "./session.js";
+import { getUserStatus, setSelfStatus, subscribeUserStatus, unsubscribeUserStatus, userStatusUpdated } from "./user-status.js";
+
+/** Official method name → adapter. */
+export const methodAdapters: Readonly<Record<string, MethodAdapter>> = {
+  login,
+  setSelfStatus,
+  getUserStatus,
+  subscribeUserStatus,
+  unsubscribeUserStatus,
+};
+
+/** Event oneof case → adapter. */
+export const eventAdapters: Readonly<Record<string, EventAdapter>> = {
+  userStatusUpdated,
+};

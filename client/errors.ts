@@ -1,0 +1,69 @@
+// Errors as the official SDK rejects them: an Error instance whose own enumerable fields are exactly
+// `{code, message, data}`; and the one place that turns transport failures into such errors.
+import { getOption } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { ErrorCode, ErrorCodeSchema, ErrorDetailSchema } from "../gen/chatwire/v1/error_code_pb.js";
+import { error as officialError } from "../gen/chatwire/v1/options_pb.js";
+
+/** The fields of a ChatError. */
+export interface ChatErrorInit {
+  code: number;
+  message?: string;
+  data?: Record<string, unknown>;
+}
+
+/** The error every facade method rejects (or throws) with, like the official SDK's error class. */
+export class ChatError extends Error {
+  // Declared in this order so that Object.keys(err) is ["code", "message", "data"], as in the official SDK.
+  code: number;
+  override message: string;
+  data: Record<string, unknown>;
+
+  constructor(init: ChatErrorInit) {
+    super();
+    this.code = init.code;
+    this.message = init.message ?? messageOf(init.code);
+    this.data = init.data ?? {};
+  }
+}
+
+const messages = new Map<number, string>(
+  ErrorCodeSchema.values.map((value) => [value.number, getOption(value, officialError).message]),
+);
+
+/** The English message the spec gives an official code; "" for a code it does not list. */
+export function messageOf(code: number): string {
+  return messages.get(code) ?? "";
+}
+
+/** The error a facade method the client does not implement yet fails with. */
+export function notImplemented(method: string): ChatError {
+  return new ChatError({
+    code: ErrorCode.CHATWIRE_NOT_IMPLEMENTED,
+    message: `The Chatwire client does not implement ${method} yet.`,
+  });
+}
+
+/**
+ * Maps anything an RPC threw to a ChatError: the server's ErrorDetail when there is one; otherwise 990001 for an
+ * unimplemented method, 2801 for a deadline, 2800 for a transport failure and 2903 for anything else.
+ */
+export function toChatError(err: unknown): ChatError {
+  if (err instanceof ChatError) return err;
+  const connectError = ConnectError.from(err);
+  const [detail] = connectError.findDetails(ErrorDetailSchema);
+  if (detail) return new ChatError({ code: detail.code, message: detail.message || messageOf(detail.code) });
+  switch (connectError.code) {
+    case Code.Unimplemented:
+      return new ChatError({ code: ErrorCode.CHATWIRE_NOT_IMPLEMENTED });
+    case Code.DeadlineExceeded:
+      return new ChatError({ code: ErrorCode.NETWORK_TIMEOUT });
+    case Code.Unavailable:
+    case Code.Unknown:
+    case Code.Aborted:
+    case Code.Canceled:
+      return new ChatError({ code: ErrorCode.NETWORK_ERROR, message: connectError.rawMessage || undefined });
+    default:
+      return new ChatError({ code: ErrorCode.UNCAUGHT_ERROR, message: connectError.rawMessage || undefined });
+  }
+}

@@ -1,0 +1,166 @@
+// The one mapping between official objects and protobuf-es messages, driven by descriptors:
+// keys are the field's lowerCamelCase name with `Id` written `ID` (userIdList ↔ userIDList) unless the field sets
+// `(chatwire.v1.facade_name)`; enums travel as numbers and surface as the official value from officialEnumValues;
+// 64-bit integers surface as numbers.
+import { getOption, ScalarType, type DescEnum, type DescField, type DescMessage } from "@bufbuild/protobuf";
+import { facade_name } from "../gen/chatwire/v1/options_pb.js";
+import { officialEnumValues } from "./generated/constants.js";
+
+/** An official options or result object. */
+export type OfficialObject = Record<string, unknown>;
+
+const keyCache = new WeakMap<DescField, string>();
+
+/** The key the official API uses for a field. */
+export function officialKeyOf(field: DescField): string {
+  let key = keyCache.get(field);
+  if (key === undefined) {
+    key = getOption(field, facade_name) || field.localName.replace(/Id(?=[A-Z]|$)/g, "ID");
+    keyCache.set(field, key);
+  }
+  return key;
+}
+
+const reverseEnumCache = new WeakMap<DescEnum, Map<unknown, number>>();
+
+function officialToEnumNumber(desc: DescEnum, value: unknown): number {
+  let reverse = reverseEnumCache.get(desc);
+  if (!reverse) {
+    reverse = new Map();
+    for (const [number, official] of Object.entries(officialEnumValues[desc.typeName] ?? {})) {
+      if (!reverse.has(official)) reverse.set(official, Number(number));
+    }
+    reverseEnumCache.set(desc, reverse);
+  }
+  const number = reverse.get(value);
+  if (number !== undefined) return number;
+  return typeof value === "number" ? value : 0;
+}
+
+function enumNumberToOfficial(desc: DescEnum, number: number): unknown {
+  return officialEnumValues[desc.typeName]?.[number] ?? number;
+}
+
+function isInt64(scalar: ScalarType): boolean {
+  return (
+    scalar === ScalarType.INT64 ||
+    scalar === ScalarType.UINT64 ||
+    scalar === ScalarType.SINT64 ||
+    scalar === ScalarType.FIXED64 ||
+    scalar === ScalarType.SFIXED64
+  );
+}
+
+function scalarToMessage(scalar: ScalarType, value: unknown): unknown {
+  if (isInt64(scalar)) return BigInt(Math.trunc(Number(value)));
+  switch (scalar) {
+    case ScalarType.STRING:
+      return String(value);
+    case ScalarType.BOOL:
+      return Boolean(value);
+    case ScalarType.BYTES:
+      return value;
+    default:
+      return Number(value);
+  }
+}
+
+function scalarToOfficial(value: unknown): unknown {
+  return typeof value === "bigint" ? Number(value) : value;
+}
+
+type Kind =
+  | { kind: "scalar"; scalar: ScalarType }
+  | { kind: "enum"; desc: DescEnum }
+  | { kind: "message"; desc: DescMessage };
+
+function singularKind(field: DescField): Kind {
+  switch (field.fieldKind) {
+    case "scalar":
+      return { kind: "scalar", scalar: field.scalar };
+    case "enum":
+      return { kind: "enum", desc: field.enum };
+    case "message":
+      return { kind: "message", desc: field.message };
+    case "list":
+      if (field.listKind === "scalar") return { kind: "scalar", scalar: field.scalar };
+      if (field.listKind === "enum") return { kind: "enum", desc: field.enum };
+      return { kind: "message", desc: field.message };
+    case "map":
+      if (field.mapKind === "scalar") return { kind: "scalar", scalar: field.scalar };
+      if (field.mapKind === "enum") return { kind: "enum", desc: field.enum };
+      return { kind: "message", desc: field.message };
+  }
+}
+
+function valueToMessage(kind: Kind, value: unknown): unknown {
+  switch (kind.kind) {
+    case "scalar":
+      return scalarToMessage(kind.scalar, value);
+    case "enum":
+      return officialToEnumNumber(kind.desc, value);
+    case "message":
+      return toMessageInit(kind.desc, (value ?? {}) as OfficialObject);
+  }
+}
+
+function valueToOfficial(kind: Kind, value: unknown): unknown {
+  switch (kind.kind) {
+    case "scalar":
+      return scalarToOfficial(value);
+    case "enum":
+      return enumNumberToOfficial(kind.desc, value as number);
+    case "message":
+      return toOfficial(kind.desc, value as Record<string, unknown>);
+  }
+}
+
+/** Returns the init object of message `desc` for an official options object; unknown keys are ignored. */
+export function toMessageInit(desc: DescMessage, official: OfficialObject): Record<string, unknown> {
+  const init: Record<string, unknown> = {};
+  for (const field of desc.fields) {
+    const value = official[officialKeyOf(field)];
+    if (value === undefined || value === null) continue;
+    const kind = singularKind(field);
+    let converted: unknown;
+    if (field.fieldKind === "list") {
+      converted = (Array.isArray(value) ? value : [value]).map((item) => valueToMessage(kind, item));
+    } else if (field.fieldKind === "map") {
+      converted = Object.fromEntries(
+        Object.entries(value as OfficialObject).map(([k, v]) => [k, valueToMessage(kind, v)]),
+      );
+    } else {
+      converted = valueToMessage(kind, value);
+    }
+    if (field.oneof) init[field.oneof.localName] = { case: field.localName, value: converted };
+    else init[field.localName] = converted;
+  }
+  return init;
+}
+
+/** Returns the official object for message `message` of type `desc`; unset message fields are left out. */
+export function toOfficial(desc: DescMessage, message: Record<string, unknown>): OfficialObject {
+  const official: OfficialObject = {};
+  for (const field of desc.fields) {
+    let value: unknown;
+    if (field.oneof) {
+      const oneof = message[field.oneof.localName] as { case?: string; value?: unknown } | undefined;
+      if (oneof?.case !== field.localName) continue;
+      value = oneof.value;
+    } else {
+      value = message[field.localName];
+    }
+    if (value === undefined) continue;
+    const kind = singularKind(field);
+    if (field.fieldKind === "list") {
+      official[officialKeyOf(field)] = (value as unknown[]).map((item) => valueToOfficial(kind, item));
+    } else if (field.fieldKind === "map") {
+      official[officialKeyOf(field)] = Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, valueToOfficial(kind, v)]),
+      );
+    } else {
+      official[officialKeyOf(field)] = valueToOfficial(kind, value);
+    }
+  }
+  return official;
+}

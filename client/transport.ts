@@ -1,0 +1,45 @@
+// Where RPCs go. The facade talks to any Connect `Transport` (tests inject an in-memory router transport);
+// without one it builds a Connect transport with the binary format for `baseUrl`: HTTP/2 through
+// @connectrpc/connect-node under Node, fetch through @connectrpc/connect-web elsewhere. The Node module is
+// imported dynamically, so browser bundles never load it.
+import type { Transport } from "@connectrpc/connect";
+
+interface NodeGlobals {
+  process?: { versions?: { node?: string } };
+  window?: unknown;
+}
+
+/** Whether the facade runs under Node (and not in a browser that polyfills `process`). */
+export function isNodeRuntime(): boolean {
+  const g = globalThis as NodeGlobals;
+  return typeof g.process?.versions?.node === "string" && g.window === undefined;
+}
+
+// A variable specifier keeps bundlers from resolving the Node transport into browser builds.
+const NODE_TRANSPORT_MODULE = "@connectrpc/connect-node";
+
+/** Builds the default Connect transport for `baseUrl` (e.g. "http://127.0.0.1:8080"). */
+export async function createDefaultTransport(baseUrl: string): Promise<Transport> {
+  if (isNodeRuntime()) {
+    const node = (await import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_TRANSPORT_MODULE)) as typeof import("@connectrpc/connect-node");
+    return node.createConnectTransport({ baseUrl, httpVersion: "2", useBinaryFormat: true });
+  }
+  const web = await import("@connectrpc/connect-web");
+  return web.createConnectTransport({ baseUrl, useBinaryFormat: true });
+}
+
+/** Returns a function that yields the injected transport, or builds the default one once on first use. */
+export function lazyTransport(options: { transport?: Transport; baseUrl: string }): () => Promise<Transport> {
+  let pending: Promise<Transport> | undefined;
+  return () => {
+    pending ??= options.transport ? Promise.resolve(options.transport) : createDefaultTransport(options.baseUrl);
+    return pending;
+  };
+}
+
+/** The page's origin in a browser; Node has no default. */
+export function defaultBaseUrl(): string {
+  const location = (globalThis as { location?: { origin?: string } }).location;
+  if (location?.origin) return location.origin;
+  throw new TypeError("TencentCloudChat.create: pass `baseUrl` (the Chatwire server URL) or `transport`.");
+}
