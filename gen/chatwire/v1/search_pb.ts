@@ -4,8 +4,14 @@
 
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Group } from "./group_pb.js";
+import { file_chatwire_v1_group } from "./group_pb.js";
+import type { GroupMember } from "./group_member_pb.js";
+import { file_chatwire_v1_group_member } from "./group_member_pb.js";
 import { file_chatwire_v1_options } from "./options_pb.js";
-import type { AllowType, ForbidType, Gender, GroupType, InviteOption, JoinOption } from "./types_pb.js";
+import type { Profile } from "./profile_pb.js";
+import { file_chatwire_v1_profile } from "./profile_pb.js";
+import type { Gender, GroupType } from "./types_pb.js";
 import { file_chatwire_v1_types } from "./types_pb.js";
 import type { Value } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
@@ -15,245 +21,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file chatwire/v1/search.proto.
  */
 export const file_chatwire_v1_search: GenFile = /*@__PURE__*/
-  fileDesc("ChhjaGF0d2lyZS92MS9zZWFyY2gucHJvdG8SC2NoYXR3aXJlLnYxIqIDCgxTZWFyY2hlZFVzZXISDwoHdXNlcl9pZBgBIAEoCRIMCgRuaWNrGAIgASgJEiMKBmdlbmRlchgDIAEoDjITLmNoYXR3aXJlLnYxLkdlbmRlchIQCghiaXJ0aGRheRgEIAEoDRIQCghsb2NhdGlvbhgFIAEoCRIWCg5zZWxmX3NpZ25hdHVyZRgGIAEoCRIqCgphbGxvd190eXBlGAcgASgOMhYuY2hhdHdpcmUudjEuQWxsb3dUeXBlEhAKCGxhbmd1YWdlGAggASgNEg4KBmF2YXRhchgJIAEoCRIYChBtZXNzYWdlX3NldHRpbmdzGAogASgNEjIKEWFkbWluX2ZvcmJpZF90eXBlGAsgASgOMhcuY2hhdHdpcmUudjEuRm9yYmlkVHlwZRINCgVsZXZlbBgMIAEoDRIMCgRyb2xlGA0gASgNEhkKEWxhc3RfdXBkYXRlZF90aW1lGA4gASgDEj4KFHByb2ZpbGVfY3VzdG9tX2ZpZWxkGA8gAygLMiAuY2hhdHdpcmUudjEuU2VhcmNoZWRDdXN0b21GaWVsZCK6AwoNU2VhcmNoZWRHcm91cBIQCghncm91cF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBmF2YXRhchgDIAEoCRIkCgR0eXBlGAQgASgOMhYuY2hhdHdpcmUudjEuR3JvdXBUeXBlEhQKDGludHJvZHVjdGlvbhgFIAEoCRIUCgxub3RpZmljYXRpb24YBiABKAkSEAoIb3duZXJfaWQYByABKAkSEwoLY3JlYXRlX3RpbWUYCCABKAMSFAoMbWVtYmVyX2NvdW50GAkgASgNEhgKEG1heF9tZW1iZXJfY291bnQYCiABKA0SLAoLam9pbl9vcHRpb24YCyABKA4yFy5jaGF0d2lyZS52MS5Kb2luT3B0aW9uEjAKDWludml0ZV9vcHRpb24YDCABKA4yGS5jaGF0d2lyZS52MS5JbnZpdGVPcHRpb24SGAoQbXV0ZV9hbGxfbWVtYmVycxgNIAEoCBIYChBpc19zdXBwb3J0X3RvcGljGA4gASgIEjwKEmdyb3VwX2N1c3RvbV9maWVsZBgPIAMoCzIgLmNoYXR3aXJlLnYxLlNlYXJjaGVkQ3VzdG9tRmllbGQihgEKGVNlYXJjaGVkR3JvdXBNZW1iZXJSZXN1bHQSMgoKZ3JvdXBfaW5mbxgBIAEoCzIeLmNoYXR3aXJlLnYxLlNlYXJjaGVkR3JvdXBJbmZvEjUKC21lbWJlcl9saXN0GAIgAygLMiAuY2hhdHdpcmUudjEuU2VhcmNoZWRHcm91cE1lbWJlciJpChFTZWFyY2hlZEdyb3VwSW5mbxIQCghncm91cF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEiQKBHR5cGUYAyABKA4yFi5jaGF0d2lyZS52MS5Hcm91cFR5cGUSDgoGYXZhdGFyGAQgASgJIlcKE1NlYXJjaGVkR3JvdXBNZW1iZXISDwoHdXNlcl9pZBgBIAEoCRIMCgRuaWNrGAIgASgJEhEKCW5hbWVfY2FyZBgDIAEoCRIOCgZhdmF0YXIYBCABKAkiMQoTU2VhcmNoZWRDdXN0b21GaWVsZBILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAki/QEKF1NlYXJjaENsb3VkVXNlcnNSZXF1ZXN0Eh4KDGtleXdvcmRfbGlzdBgBIAMoCUIIwvMYBAgBEAUSSQoXa2V5d29yZF9saXN0X21hdGNoX3R5cGUYAiABKA4yKC5jaGF0d2lyZS52MS5DbG91ZFNlYXJjaEtleXdvcmRNYXRjaFR5cGUSFQoNbWluaV9iaXJ0aGRheRgDIAEoDRIUCgxtYXhfYmlydGhkYXkYBCABKA0SIwoGZ2VuZGVyGAUgASgOMhMuY2hhdHdpcmUudjEuR2VuZGVyEhUKBWNvdW50GAYgASgNQgbC8xgCKGQSDgoGY3Vyc29yGAcgASgJInYKGFNlYXJjaENsb3VkVXNlcnNSZXNwb25zZRI1ChJzZWFyY2hfcmVzdWx0X2xpc3QYASADKAsyGS5jaGF0d2lyZS52MS5TZWFyY2hlZFVzZXISDgoGY3Vyc29yGAIgASgJEhMKC3RvdGFsX2NvdW50GAMgASgNIt0BChhTZWFyY2hDbG91ZEdyb3Vwc1JlcXVlc3QSHgoMa2V5d29yZF9saXN0GAEgAygJQgjC8xgECAEQBRJJChdrZXl3b3JkX2xpc3RfbWF0Y2hfdHlwZRgCIAEoDjIoLmNoYXR3aXJlLnYxLkNsb3VkU2VhcmNoS2V5d29yZE1hdGNoVHlwZRIvCg9ncm91cF90eXBlX2xpc3QYAyADKA4yFi5jaGF0d2lyZS52MS5Hcm91cFR5cGUSFQoFY291bnQYBCABKA1CBsLzGAIoZBIOCgZjdXJzb3IYBSABKAkieAoZU2VhcmNoQ2xvdWRHcm91cHNSZXNwb25zZRI2ChJzZWFyY2hfcmVzdWx0X2xpc3QYASADKAsyGi5jaGF0d2lyZS52MS5TZWFyY2hlZEdyb3VwEg4KBmN1cnNvchgCIAEoCRITCgt0b3RhbF9jb3VudBgDIAEoDSL6AQoeU2VhcmNoQ2xvdWRHcm91cE1lbWJlcnNSZXF1ZXN0Eh4KDGtleXdvcmRfbGlzdBgBIAMoCUIIwvMYBAgBEAUSSQoXa2V5d29yZF9saXN0X21hdGNoX3R5cGUYAiABKA4yKC5jaGF0d2lyZS52MS5DbG91ZFNlYXJjaEtleXdvcmRNYXRjaFR5cGUSLwoPZ3JvdXBfdHlwZV9saXN0GAMgAygOMhYuY2hhdHdpcmUudjEuR3JvdXBUeXBlEhUKDWdyb3VwX2lkX2xpc3QYBCADKAkSFQoFY291bnQYBSABKA1CBsLzGAIoZBIOCgZjdXJzb3IYBiABKAkiigEKH1NlYXJjaENsb3VkR3JvdXBNZW1iZXJzUmVzcG9uc2USQgoSc2VhcmNoX3Jlc3VsdF9saXN0GAEgAygLMiYuY2hhdHdpcmUudjEuU2VhcmNoZWRHcm91cE1lbWJlclJlc3VsdBIOCgZjdXJzb3IYAiABKAkSEwoLdG90YWxfY291bnQYAyABKA0iWgoaQ2FsbEV4cGVyaW1lbnRhbEFQSVJlcXVlc3QSEwoDa2V5GAEgASgJQgbC8xgCCAESJwoHb3B0aW9ucxgCIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZSJDChtDYWxsRXhwZXJpbWVudGFsQVBJUmVzcG9uc2USJAoEZGF0YRgBIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZSqfAQobQ2xvdWRTZWFyY2hLZXl3b3JkTWF0Y2hUeXBlEi8KK0NMT1VEX1NFQVJDSF9LRVlXT1JEX01BVENIX1RZUEVfVU5TUEVDSUZJRUQQABImCiJDTE9VRF9TRUFSQ0hfS0VZV09SRF9NQVRDSF9UWVBFX09SEAESJwojQ0xPVURfU0VBUkNIX0tFWVdPUkRfTUFUQ0hfVFlQRV9BTkQQAjK8BAoNU2VhcmNoU2VydmljZRJ9ChBTZWFyY2hDbG91ZFVzZXJzEiQuY2hhdHdpcmUudjEuU2VhcmNoQ2xvdWRVc2Vyc1JlcXVlc3QaJS5jaGF0d2lyZS52MS5TZWFyY2hDbG91ZFVzZXJzUmVzcG9uc2UiHMLzGBgKEHNlYXJjaENsb3VkVXNlcnMSBG1pc2MSgQEKEVNlYXJjaENsb3VkR3JvdXBzEiUuY2hhdHdpcmUudjEuU2VhcmNoQ2xvdWRHcm91cHNSZXF1ZXN0GiYuY2hhdHdpcmUudjEuU2VhcmNoQ2xvdWRHcm91cHNSZXNwb25zZSIdwvMYGQoRc2VhcmNoQ2xvdWRHcm91cHMSBG1pc2MSmQEKF1NlYXJjaENsb3VkR3JvdXBNZW1iZXJzEisuY2hhdHdpcmUudjEuU2VhcmNoQ2xvdWRHcm91cE1lbWJlcnNSZXF1ZXN0GiwuY2hhdHdpcmUudjEuU2VhcmNoQ2xvdWRHcm91cE1lbWJlcnNSZXNwb25zZSIjwvMYHwoXc2VhcmNoQ2xvdWRHcm91cE1lbWJlcnMSBG1pc2MSiwEKE0NhbGxFeHBlcmltZW50YWxBUEkSJy5jaGF0d2lyZS52MS5DYWxsRXhwZXJpbWVudGFsQVBJUmVxdWVzdBooLmNoYXR3aXJlLnYxLkNhbGxFeHBlcmltZW50YWxBUElSZXNwb25zZSIhwvMYHQoTY2FsbEV4cGVyaW1lbnRhbEFQSRIEbWlzYxgBYgZwcm90bzM", [file_chatwire_v1_options, file_chatwire_v1_types, file_google_protobuf_struct]);
-
-/**
- * SearchedUser is a user found by SearchCloudUsers: the user's profile as the official Profile object has it.
- *
- * @generated from message chatwire.v1.SearchedUser
- */
-export type SearchedUser = Message<"chatwire.v1.SearchedUser"> & {
-  /**
-   * The user ID.
-   *
-   * @generated from field: string user_id = 1;
-   */
-  userId: string;
-
-  /**
-   * The nickname.
-   *
-   * @generated from field: string nick = 2;
-   */
-  nick: string;
-
-  /**
-   * The gender; unset when never set.
-   *
-   * @generated from field: chatwire.v1.Gender gender = 3;
-   */
-  gender: Gender;
-
-  /**
-   * The birthday, as the profile stores it (e.g. 19900101); 0 when unset.
-   *
-   * @generated from field: uint32 birthday = 4;
-   */
-  birthday: number;
-
-  /**
-   * The location.
-   *
-   * @generated from field: string location = 5;
-   */
-  location: string;
-
-  /**
-   * The personal signature.
-   *
-   * @generated from field: string self_signature = 6;
-   */
-  selfSignature: string;
-
-  /**
-   * Who may add the user as a friend.
-   *
-   * @generated from field: chatwire.v1.AllowType allow_type = 7;
-   */
-  allowType: AllowType;
-
-  /**
-   * The language code; 0 when unset.
-   *
-   * @generated from field: uint32 language = 8;
-   */
-  language: number;
-
-  /**
-   * The avatar URL.
-   *
-   * @generated from field: string avatar = 9;
-   */
-  avatar: string;
-
-  /**
-   * The message settings bit field; 0 when unset.
-   *
-   * @generated from field: uint32 message_settings = 10;
-   */
-  messageSettings: number;
-
-  /**
-   * Whether the administrator forbids the user from adding friends.
-   *
-   * @generated from field: chatwire.v1.ForbidType admin_forbid_type = 11;
-   */
-  adminForbidType: ForbidType;
-
-  /**
-   * The level; 0 when unset.
-   *
-   * @generated from field: uint32 level = 12;
-   */
-  level: number;
-
-  /**
-   * The role; 0 when unset.
-   *
-   * @generated from field: uint32 role = 13;
-   */
-  role: number;
-
-  /**
-   * When the profile last changed, in Unix seconds; 0 when never (the runtime `lastUpdatedTime`).
-   *
-   * @generated from field: int64 last_updated_time = 14;
-   */
-  lastUpdatedTime: bigint;
-
-  /**
-   * The custom profile fields (keys start with `Tag_Profile_Custom`).
-   *
-   * @generated from field: repeated chatwire.v1.SearchedCustomField profile_custom_field = 15;
-   */
-  profileCustomField: SearchedCustomField[];
-};
-
-/**
- * Describes the message chatwire.v1.SearchedUser.
- * Use `create(SearchedUserSchema)` to create a new message.
- */
-export const SearchedUserSchema: GenMessage<SearchedUser> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_search, 0);
-
-/**
- * SearchedGroup is a group found by SearchCloudGroups, with the public fields of the official Group object.
- *
- * @generated from message chatwire.v1.SearchedGroup
- */
-export type SearchedGroup = Message<"chatwire.v1.SearchedGroup"> & {
-  /**
-   * The group ID.
-   *
-   * @generated from field: string group_id = 1;
-   */
-  groupId: string;
-
-  /**
-   * The group name.
-   *
-   * @generated from field: string name = 2;
-   */
-  name: string;
-
-  /**
-   * The avatar URL.
-   *
-   * @generated from field: string avatar = 3;
-   */
-  avatar: string;
-
-  /**
-   * The group type.
-   *
-   * @generated from field: chatwire.v1.GroupType type = 4;
-   */
-  type: GroupType;
-
-  /**
-   * The introduction.
-   *
-   * @generated from field: string introduction = 5;
-   */
-  introduction: string;
-
-  /**
-   * The notification.
-   *
-   * @generated from field: string notification = 6;
-   */
-  notification: string;
-
-  /**
-   * The owner's user ID.
-   *
-   * @generated from field: string owner_id = 7;
-   */
-  ownerId: string;
-
-  /**
-   * When the group was created, in Unix seconds.
-   *
-   * @generated from field: int64 create_time = 8;
-   */
-  createTime: bigint;
-
-  /**
-   * The number of members.
-   *
-   * @generated from field: uint32 member_count = 9;
-   */
-  memberCount: number;
-
-  /**
-   * The most members the group may hold.
-   *
-   * @generated from field: uint32 max_member_count = 10;
-   */
-  maxMemberCount: number;
-
-  /**
-   * How users may join.
-   *
-   * @generated from field: chatwire.v1.JoinOption join_option = 11;
-   */
-  joinOption: JoinOption;
-
-  /**
-   * How members may invite others.
-   *
-   * @generated from field: chatwire.v1.InviteOption invite_option = 12;
-   */
-  inviteOption: InviteOption;
-
-  /**
-   * Whether every member is muted.
-   *
-   * @generated from field: bool mute_all_members = 13;
-   */
-  muteAllMembers: boolean;
-
-  /**
-   * Whether the group is a community supporting topics.
-   *
-   * @generated from field: bool is_support_topic = 14;
-   */
-  isSupportTopic: boolean;
-
-  /**
-   * The custom group fields.
-   *
-   * @generated from field: repeated chatwire.v1.SearchedCustomField group_custom_field = 15;
-   */
-  groupCustomField: SearchedCustomField[];
-};
-
-/**
- * Describes the message chatwire.v1.SearchedGroup.
- * Use `create(SearchedGroupSchema)` to create a new message.
- */
-export const SearchedGroupSchema: GenMessage<SearchedGroup> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_search, 1);
+  fileDesc("ChhjaGF0d2lyZS92MS9zZWFyY2gucHJvdG8SC2NoYXR3aXJlLnYxIn4KGVNlYXJjaGVkR3JvdXBNZW1iZXJSZXN1bHQSMgoKZ3JvdXBfaW5mbxgBIAEoCzIeLmNoYXR3aXJlLnYxLlNlYXJjaGVkR3JvdXBJbmZvEi0KC21lbWJlcl9saXN0GAIgAygLMhguY2hhdHdpcmUudjEuR3JvdXBNZW1iZXIiaQoRU2VhcmNoZWRHcm91cEluZm8SEAoIZ3JvdXBfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIkCgR0eXBlGAMgASgOMhYuY2hhdHdpcmUudjEuR3JvdXBUeXBlEg4KBmF2YXRhchgEIAEoCSL9AQoXU2VhcmNoQ2xvdWRVc2Vyc1JlcXVlc3QSHgoMa2V5d29yZF9saXN0GAEgAygJQgjC8xgECAEQBRJJChdrZXl3b3JkX2xpc3RfbWF0Y2hfdHlwZRgCIAEoDjIoLmNoYXR3aXJlLnYxLkNsb3VkU2VhcmNoS2V5d29yZE1hdGNoVHlwZRIVCg1taW5pX2JpcnRoZGF5GAMgASgNEhQKDG1heF9iaXJ0aGRheRgEIAEoDRIjCgZnZW5kZXIYBSABKA4yEy5jaGF0d2lyZS52MS5HZW5kZXISFQoFY291bnQYBiABKA1CBsLzGAIoZBIOCgZjdXJzb3IYByABKAkicQoYU2VhcmNoQ2xvdWRVc2Vyc1Jlc3BvbnNlEjAKEnNlYXJjaF9yZXN1bHRfbGlzdBgBIAMoCzIULmNoYXR3aXJlLnYxLlByb2ZpbGUSDgoGY3Vyc29yGAIgASgJEhMKC3RvdGFsX2NvdW50GAMgASgNIt0BChhTZWFyY2hDbG91ZEdyb3Vwc1JlcXVlc3QSHgoMa2V5d29yZF9saXN0GAEgAygJQgjC8xgECAEQBRJJChdrZXl3b3JkX2xpc3RfbWF0Y2hfdHlwZRgCIAEoDjIoLmNoYXR3aXJlLnYxLkNsb3VkU2VhcmNoS2V5d29yZE1hdGNoVHlwZRIvCg9ncm91cF90eXBlX2xpc3QYAyADKA4yFi5jaGF0d2lyZS52MS5Hcm91cFR5cGUSFQoFY291bnQYBCABKA1CBsLzGAIoZBIOCgZjdXJzb3IYBSABKAkicAoZU2VhcmNoQ2xvdWRHcm91cHNSZXNwb25zZRIuChJzZWFyY2hfcmVzdWx0X2xpc3QYASADKAsyEi5jaGF0d2lyZS52MS5Hcm91cBIOCgZjdXJzb3IYAiABKAkSEwoLdG90YWxfY291bnQYAyABKA0i+gEKHlNlYXJjaENsb3VkR3JvdXBNZW1iZXJzUmVxdWVzdBIeCgxrZXl3b3JkX2xpc3QYASADKAlCCMLzGAQIARAFEkkKF2tleXdvcmRfbGlzdF9tYXRjaF90eXBlGAIgASgOMiguY2hhdHdpcmUudjEuQ2xvdWRTZWFyY2hLZXl3b3JkTWF0Y2hUeXBlEi8KD2dyb3VwX3R5cGVfbGlzdBgDIAMoDjIWLmNoYXR3aXJlLnYxLkdyb3VwVHlwZRIVCg1ncm91cF9pZF9saXN0GAQgAygJEhUKBWNvdW50GAUgASgNQgbC8xgCKGQSDgoGY3Vyc29yGAYgASgJIooBCh9TZWFyY2hDbG91ZEdyb3VwTWVtYmVyc1Jlc3BvbnNlEkIKEnNlYXJjaF9yZXN1bHRfbGlzdBgBIAMoCzImLmNoYXR3aXJlLnYxLlNlYXJjaGVkR3JvdXBNZW1iZXJSZXN1bHQSDgoGY3Vyc29yGAIgASgJEhMKC3RvdGFsX2NvdW50GAMgASgNIloKGkNhbGxFeHBlcmltZW50YWxBUElSZXF1ZXN0EhMKA2tleRgBIAEoCUIGwvMYAggBEicKB29wdGlvbnMYAiABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUiQwobQ2FsbEV4cGVyaW1lbnRhbEFQSVJlc3BvbnNlEiQKBGRhdGEYASABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUqnwEKG0Nsb3VkU2VhcmNoS2V5d29yZE1hdGNoVHlwZRIvCitDTE9VRF9TRUFSQ0hfS0VZV09SRF9NQVRDSF9UWVBFX1VOU1BFQ0lGSUVEEAASJgoiQ0xPVURfU0VBUkNIX0tFWVdPUkRfTUFUQ0hfVFlQRV9PUhABEicKI0NMT1VEX1NFQVJDSF9LRVlXT1JEX01BVENIX1RZUEVfQU5EEAIyvAQKDVNlYXJjaFNlcnZpY2USfQoQU2VhcmNoQ2xvdWRVc2VycxIkLmNoYXR3aXJlLnYxLlNlYXJjaENsb3VkVXNlcnNSZXF1ZXN0GiUuY2hhdHdpcmUudjEuU2VhcmNoQ2xvdWRVc2Vyc1Jlc3BvbnNlIhzC8xgYChBzZWFyY2hDbG91ZFVzZXJzEgRtaXNjEoEBChFTZWFyY2hDbG91ZEdyb3VwcxIlLmNoYXR3aXJlLnYxLlNlYXJjaENsb3VkR3JvdXBzUmVxdWVzdBomLmNoYXR3aXJlLnYxLlNlYXJjaENsb3VkR3JvdXBzUmVzcG9uc2UiHcLzGBkKEXNlYXJjaENsb3VkR3JvdXBzEgRtaXNjEpkBChdTZWFyY2hDbG91ZEdyb3VwTWVtYmVycxIrLmNoYXR3aXJlLnYxLlNlYXJjaENsb3VkR3JvdXBNZW1iZXJzUmVxdWVzdBosLmNoYXR3aXJlLnYxLlNlYXJjaENsb3VkR3JvdXBNZW1iZXJzUmVzcG9uc2UiI8LzGB8KF3NlYXJjaENsb3VkR3JvdXBNZW1iZXJzEgRtaXNjEosBChNDYWxsRXhwZXJpbWVudGFsQVBJEicuY2hhdHdpcmUudjEuQ2FsbEV4cGVyaW1lbnRhbEFQSVJlcXVlc3QaKC5jaGF0d2lyZS52MS5DYWxsRXhwZXJpbWVudGFsQVBJUmVzcG9uc2UiIcLzGB0KE2NhbGxFeHBlcmltZW50YWxBUEkSBG1pc2MYAWIGcHJvdG8z", [file_chatwire_v1_group, file_chatwire_v1_group_member, file_chatwire_v1_options, file_chatwire_v1_profile, file_chatwire_v1_types, file_google_protobuf_struct]);
 
 /**
  * SearchedGroupMemberResult is one group's share of a SearchCloudGroupMembers result.
@@ -271,9 +39,9 @@ export type SearchedGroupMemberResult = Message<"chatwire.v1.SearchedGroupMember
   /**
    * The matching members of that group.
    *
-   * @generated from field: repeated chatwire.v1.SearchedGroupMember member_list = 2;
+   * @generated from field: repeated chatwire.v1.GroupMember member_list = 2;
    */
-  memberList: SearchedGroupMember[];
+  memberList: GroupMember[];
 };
 
 /**
@@ -281,7 +49,7 @@ export type SearchedGroupMemberResult = Message<"chatwire.v1.SearchedGroupMember
  * Use `create(SearchedGroupMemberResultSchema)` to create a new message.
  */
 export const SearchedGroupMemberResultSchema: GenMessage<SearchedGroupMemberResult> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_search, 2);
+  messageDesc(file_chatwire_v1_search, 0);
 
 /**
  * SearchedGroupInfo is the short group description of a SearchCloudGroupMembers result.
@@ -323,77 +91,7 @@ export type SearchedGroupInfo = Message<"chatwire.v1.SearchedGroupInfo"> & {
  * Use `create(SearchedGroupInfoSchema)` to create a new message.
  */
 export const SearchedGroupInfoSchema: GenMessage<SearchedGroupInfo> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_search, 3);
-
-/**
- * SearchedGroupMember is a member found by SearchCloudGroupMembers.
- *
- * @generated from message chatwire.v1.SearchedGroupMember
- */
-export type SearchedGroupMember = Message<"chatwire.v1.SearchedGroupMember"> & {
-  /**
-   * The member's user ID.
-   *
-   * @generated from field: string user_id = 1;
-   */
-  userId: string;
-
-  /**
-   * The member's nickname.
-   *
-   * @generated from field: string nick = 2;
-   */
-  nick: string;
-
-  /**
-   * The member's name card in the group.
-   *
-   * @generated from field: string name_card = 3;
-   */
-  nameCard: string;
-
-  /**
-   * The member's avatar URL.
-   *
-   * @generated from field: string avatar = 4;
-   */
-  avatar: string;
-};
-
-/**
- * Describes the message chatwire.v1.SearchedGroupMember.
- * Use `create(SearchedGroupMemberSchema)` to create a new message.
- */
-export const SearchedGroupMemberSchema: GenMessage<SearchedGroupMember> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_search, 4);
-
-/**
- * SearchedCustomField is one custom profile or group field of a search result.
- *
- * @generated from message chatwire.v1.SearchedCustomField
- */
-export type SearchedCustomField = Message<"chatwire.v1.SearchedCustomField"> & {
-  /**
-   * The field key.
-   *
-   * @generated from field: string key = 1;
-   */
-  key: string;
-
-  /**
-   * The field value; integer fields in decimal.
-   *
-   * @generated from field: string value = 2;
-   */
-  value: string;
-};
-
-/**
- * Describes the message chatwire.v1.SearchedCustomField.
- * Use `create(SearchedCustomFieldSchema)` to create a new message.
- */
-export const SearchedCustomFieldSchema: GenMessage<SearchedCustomField> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_search, 5);
+  messageDesc(file_chatwire_v1_search, 1);
 
 /**
  * SearchCloudUsersRequest selects users.
@@ -458,7 +156,7 @@ export type SearchCloudUsersRequest = Message<"chatwire.v1.SearchCloudUsersReque
  * Use `create(SearchCloudUsersRequestSchema)` to create a new message.
  */
 export const SearchCloudUsersRequestSchema: GenMessage<SearchCloudUsersRequest> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_search, 6);
+  messageDesc(file_chatwire_v1_search, 2);
 
 /**
  * SearchCloudUsersResponse returns one page of users.
@@ -469,9 +167,9 @@ export type SearchCloudUsersResponse = Message<"chatwire.v1.SearchCloudUsersResp
   /**
    * The users found on this page.
    *
-   * @generated from field: repeated chatwire.v1.SearchedUser search_result_list = 1;
+   * @generated from field: repeated chatwire.v1.Profile search_result_list = 1;
    */
-  searchResultList: SearchedUser[];
+  searchResultList: Profile[];
 
   /**
    * The cursor of the next page; empty when this is the last.
@@ -493,7 +191,7 @@ export type SearchCloudUsersResponse = Message<"chatwire.v1.SearchCloudUsersResp
  * Use `create(SearchCloudUsersResponseSchema)` to create a new message.
  */
 export const SearchCloudUsersResponseSchema: GenMessage<SearchCloudUsersResponse> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_search, 7);
+  messageDesc(file_chatwire_v1_search, 3);
 
 /**
  * SearchCloudGroupsRequest selects groups.
@@ -542,7 +240,7 @@ export type SearchCloudGroupsRequest = Message<"chatwire.v1.SearchCloudGroupsReq
  * Use `create(SearchCloudGroupsRequestSchema)` to create a new message.
  */
 export const SearchCloudGroupsRequestSchema: GenMessage<SearchCloudGroupsRequest> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_search, 8);
+  messageDesc(file_chatwire_v1_search, 4);
 
 /**
  * SearchCloudGroupsResponse returns one page of groups.
@@ -553,9 +251,9 @@ export type SearchCloudGroupsResponse = Message<"chatwire.v1.SearchCloudGroupsRe
   /**
    * The groups found on this page.
    *
-   * @generated from field: repeated chatwire.v1.SearchedGroup search_result_list = 1;
+   * @generated from field: repeated chatwire.v1.Group search_result_list = 1;
    */
-  searchResultList: SearchedGroup[];
+  searchResultList: Group[];
 
   /**
    * The cursor of the next page; empty when this is the last.
@@ -577,7 +275,7 @@ export type SearchCloudGroupsResponse = Message<"chatwire.v1.SearchCloudGroupsRe
  * Use `create(SearchCloudGroupsResponseSchema)` to create a new message.
  */
 export const SearchCloudGroupsResponseSchema: GenMessage<SearchCloudGroupsResponse> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_search, 9);
+  messageDesc(file_chatwire_v1_search, 5);
 
 /**
  * SearchCloudGroupMembersRequest selects members of the caller's groups.
@@ -633,7 +331,7 @@ export type SearchCloudGroupMembersRequest = Message<"chatwire.v1.SearchCloudGro
  * Use `create(SearchCloudGroupMembersRequestSchema)` to create a new message.
  */
 export const SearchCloudGroupMembersRequestSchema: GenMessage<SearchCloudGroupMembersRequest> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_search, 10);
+  messageDesc(file_chatwire_v1_search, 6);
 
 /**
  * SearchCloudGroupMembersResponse returns one page of members, grouped by group.
@@ -668,7 +366,7 @@ export type SearchCloudGroupMembersResponse = Message<"chatwire.v1.SearchCloudGr
  * Use `create(SearchCloudGroupMembersResponseSchema)` to create a new message.
  */
 export const SearchCloudGroupMembersResponseSchema: GenMessage<SearchCloudGroupMembersResponse> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_search, 11);
+  messageDesc(file_chatwire_v1_search, 7);
 
 /**
  * CallExperimentalAPIRequest names an experimental operation.
@@ -696,7 +394,7 @@ export type CallExperimentalAPIRequest = Message<"chatwire.v1.CallExperimentalAP
  * Use `create(CallExperimentalAPIRequestSchema)` to create a new message.
  */
 export const CallExperimentalAPIRequestSchema: GenMessage<CallExperimentalAPIRequest> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_search, 12);
+  messageDesc(file_chatwire_v1_search, 8);
 
 /**
  * CallExperimentalAPIResponse returns the operation's result.
@@ -717,7 +415,7 @@ export type CallExperimentalAPIResponse = Message<"chatwire.v1.CallExperimentalA
  * Use `create(CallExperimentalAPIResponseSchema)` to create a new message.
  */
 export const CallExperimentalAPIResponseSchema: GenMessage<CallExperimentalAPIResponse> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_search, 13);
+  messageDesc(file_chatwire_v1_search, 9);
 
 /**
  * CloudSearchKeywordMatchType says how the keywords of a cloud search combine (the literal 'or' | 'and').
