@@ -4,6 +4,8 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { OfflinePushInfo } from "./message_pb.js";
+import { file_chatwire_v1_message } from "./message_pb.js";
 import { file_chatwire_v1_options } from "./options_pb.js";
 import type { SignalingActionType } from "./types_pb.js";
 import { file_chatwire_v1_types } from "./types_pb.js";
@@ -13,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file chatwire/v1/signaling.proto.
  */
 export const file_chatwire_v1_signaling: GenFile = /*@__PURE__*/
-  fileDesc("ChtjaGF0d2lyZS92MS9zaWduYWxpbmcucHJvdG8SC2NoYXR3aXJlLnYxIswBChNTaWduYWxpbmdJbnZpdGF0aW9uEhMKC2J1c2luZXNzX2lkGAEgASgNEhEKCWludml0ZV9pZBgCIAEoCRIQCghncm91cF9pZBgDIAEoCRIPCgdpbnZpdGVyGAQgASgJEhQKDGludml0ZWVfbGlzdBgFIAMoCRIMCgRkYXRhGAYgASgJEjUKC2FjdGlvbl90eXBlGAcgASgOMiAuY2hhdHdpcmUudjEuU2lnbmFsaW5nQWN0aW9uVHlwZRIPCgd0aW1lb3V0GAggASgNIvYBChhTaWduYWxpbmdPZmZsaW5lUHVzaEluZm8SFAoMZGlzYWJsZV9wdXNoGAEgASgIEhkKEWRpc2FibGVfdm9pcF9wdXNoGAIgASgIEg0KBXRpdGxlGAMgASgJEhMKC2Rlc2NyaXB0aW9uGAQgASgJEhEKCWV4dGVuc2lvbhgFIAEoCRI7CgxhbmRyb2lkX2luZm8YBiABKAsyJS5jaGF0d2lyZS52MS5TaWduYWxpbmdBbmRyb2lkUHVzaEluZm8SNQoJYXBuc19pbmZvGAcgASgLMiIuY2hhdHdpcmUudjEuU2lnbmFsaW5nQXBuc1B1c2hJbmZvIuUCChhTaWduYWxpbmdBbmRyb2lkUHVzaEluZm8SDQoFc291bmQYASABKAkSLwoSeGlhb19taV9jaGFubmVsX2lkGAIgASgJQhPS8xgPWGlhb01pQ2hhbm5lbElEEioKD29wcG9fY2hhbm5lbF9pZBgDIAEoCUIR0vMYDU9QUE9DaGFubmVsSUQSKAoOZmNtX2NoYW5uZWxfaWQYBCABKAlCENLzGAxGQ01DaGFubmVsSUQSMwoTdml2b19jbGFzc2lmaWNhdGlvbhgFIAEoCUIW0vMYElZJVk9DbGFzc2lmaWNhdGlvbhInCg12aXZvX2NhdGVnb3J5GAYgASgJQhDS8xgMVklWT0NhdGVnb3J5EiwKEGh1YV93ZWlfY2F0ZWdvcnkYByABKAlCEtLzGA5IdWFXZWlDYXRlZ29yeRInCg1vcHBvX2NhdGVnb3J5GAggASgJQhDS8xgMT1BQT0NhdGVnb3J5Im8KFVNpZ25hbGluZ0FwbnNQdXNoSW5mbxINCgVzb3VuZBgBIAEoCRIsChBpZ25vcmVfaW9zX2JhZGdlGAIgASgIQhLS8xgOaWdub3JlSU9TQmFkZ2USGQoRZGlzYWJsZV92b2lwX3B1c2gYAyABKAgizgEKDUludml0ZVJlcXVlc3QSGQoHdXNlcl9pZBgBIAEoCUIIwvMYBAgBGCASGQoEZGF0YRgCIAEoCUILwvMYBxiAYDCC8QQSDwoHdGltZW91dBgDIAEoDRIYChBvbmxpbmVfdXNlcl9vbmx5GAQgASgIEkAKEW9mZmxpbmVfcHVzaF9pbmZvGAUgASgLMiUuY2hhdHdpcmUudjEuU2lnbmFsaW5nT2ZmbGluZVB1c2hJbmZvEhoKCWludml0ZV9pZBgGIAEoCUIHwvMYAxiAASI3Cg5JbnZpdGVSZXNwb25zZRIRCglpbnZpdGVfaWQYASABKAkSEgoKbWVzc2FnZV9pZBgCIAEoCSL0AQoUSW52aXRlSW5Hcm91cFJlcXVlc3QSGAoIZ3JvdXBfaWQYASABKAlCBsLzGAIIARIeCgxpbnZpdGVlX2xpc3QYAiADKAlCCMLzGAQIARggEhkKBGRhdGEYAyABKAlCC8LzGAcYgGAwgvEEEg8KB3RpbWVvdXQYBCABKA0SGAoQb25saW5lX3VzZXJfb25seRgFIAEoCBJAChFvZmZsaW5lX3B1c2hfaW5mbxgGIAEoCzIlLmNoYXR3aXJlLnYxLlNpZ25hbGluZ09mZmxpbmVQdXNoSW5mbxIaCglpbnZpdGVfaWQYByABKAlCB8LzGAMYgAEiPgoVSW52aXRlSW5Hcm91cFJlc3BvbnNlEhEKCWludml0ZV9pZBgBIAEoCRISCgptZXNzYWdlX2lkGAIgASgJIkUKDUNhbmNlbFJlcXVlc3QSGQoJaW52aXRlX2lkGAEgASgJQgbC8xgCCAESGQoEZGF0YRgCIAEoCUILwvMYBxiAYDCC8QQiNwoOQ2FuY2VsUmVzcG9uc2USEQoJaW52aXRlX2lkGAEgASgJEhIKCm1lc3NhZ2VfaWQYAiABKAkiRQoNQWNjZXB0UmVxdWVzdBIZCglpbnZpdGVfaWQYASABKAlCBsLzGAIIARIZCgRkYXRhGAIgASgJQgvC8xgHGIBgMILxBCI3Cg5BY2NlcHRSZXNwb25zZRIRCglpbnZpdGVfaWQYASABKAkSEgoKbWVzc2FnZV9pZBgCIAEoCSJFCg1SZWplY3RSZXF1ZXN0EhkKCWludml0ZV9pZBgBIAEoCUIGwvMYAggBEhkKBGRhdGEYAiABKAlCC8LzGAcYgGAwgvEEIjcKDlJlamVjdFJlc3BvbnNlEhEKCWludml0ZV9pZBgBIAEoCRISCgptZXNzYWdlX2lkGAIgASgJIk8KF01vZGlmeUludml0YXRpb25SZXF1ZXN0EhkKCWludml0ZV9pZBgBIAEoCUIGwvMYAggBEhkKBGRhdGEYAiABKAlCC8LzGAcYgGAwgvEEIkEKGE1vZGlmeUludml0YXRpb25SZXNwb25zZRIRCglpbnZpdGVfaWQYASABKAkSEgoKbWVzc2FnZV9pZBgCIAEoCSJxChVOZXdJbnZpdGF0aW9uUmVjZWl2ZWQSEQoJaW52aXRlX2lkGAEgASgJEg8KB2ludml0ZXIYAiABKAkSEAoIZ3JvdXBfaWQYAyABKAkSDAoEZGF0YRgEIAEoCRIUCgxpbnZpdGVlX2xpc3QYBSADKAkiZgoPSW52aXRlZUFjY2VwdGVkEhEKCWludml0ZV9pZBgBIAEoCRIPCgdpbnZpdGVyGAIgASgJEhAKCGdyb3VwX2lkGAMgASgJEgwKBGRhdGEYBCABKAkSDwoHaW52aXRlZRgFIAEoCSJmCg9JbnZpdGVlUmVqZWN0ZWQSEQoJaW52aXRlX2lkGAEgASgJEg8KB2ludml0ZXIYAiABKAkSEAoIZ3JvdXBfaWQYAyABKAkSDAoEZGF0YRgEIAEoCRIPCgdpbnZpdGVlGAUgASgJIlkKE0ludml0YXRpb25DYW5jZWxsZWQSEQoJaW52aXRlX2lkGAEgASgJEg8KB2ludml0ZXIYAiABKAkSEAoIZ3JvdXBfaWQYAyABKAkSDAoEZGF0YRgEIAEoCSKGAQoRSW52aXRhdGlvblRpbWVvdXQSEQoJaW52aXRlX2lkGAEgASgJEg8KB2ludml0ZXIYAiABKAkSEAoIZ3JvdXBfaWQYAyABKAkSDAoEZGF0YRgEIAEoCRIUCgxpbnZpdGVlX2xpc3QYBSADKAkSFwoPaXNfc2VsZl90aW1lb3V0GAYgASgIIjUKEkludml0YXRpb25Nb2RpZmllZBIRCglpbnZpdGVfaWQYASABKAkSDAoEZGF0YRgCIAEoCTL/BAoQU2lnbmFsaW5nU2VydmljZRJaCgZJbnZpdGUSGi5jaGF0d2lyZS52MS5JbnZpdGVSZXF1ZXN0GhsuY2hhdHdpcmUudjEuSW52aXRlUmVzcG9uc2UiF8LzGBMKBmludml0ZRIJc2lnbmFsaW5nEnYKDUludml0ZUluR3JvdXASIS5jaGF0d2lyZS52MS5JbnZpdGVJbkdyb3VwUmVxdWVzdBoiLmNoYXR3aXJlLnYxLkludml0ZUluR3JvdXBSZXNwb25zZSIewvMYGgoNaW52aXRlSW5Hcm91cBIJc2lnbmFsaW5nEloKBkNhbmNlbBIaLmNoYXR3aXJlLnYxLkNhbmNlbFJlcXVlc3QaGy5jaGF0d2lyZS52MS5DYW5jZWxSZXNwb25zZSIXwvMYEwoGY2FuY2VsEglzaWduYWxpbmcSWgoGQWNjZXB0EhouY2hhdHdpcmUudjEuQWNjZXB0UmVxdWVzdBobLmNoYXR3aXJlLnYxLkFjY2VwdFJlc3BvbnNlIhfC8xgTCgZhY2NlcHQSCXNpZ25hbGluZxJaCgZSZWplY3QSGi5jaGF0d2lyZS52MS5SZWplY3RSZXF1ZXN0GhsuY2hhdHdpcmUudjEuUmVqZWN0UmVzcG9uc2UiF8LzGBMKBnJlamVjdBIJc2lnbmFsaW5nEoIBChBNb2RpZnlJbnZpdGF0aW9uEiQuY2hhdHdpcmUudjEuTW9kaWZ5SW52aXRhdGlvblJlcXVlc3QaJS5jaGF0d2lyZS52MS5Nb2RpZnlJbnZpdGF0aW9uUmVzcG9uc2UiIcLzGB0KEG1vZGlmeUludml0YXRpb24SCXNpZ25hbGluZ0KdB8LzGKcBChRhZGRTaWduYWxpbmdMaXN0ZW5lchIJc2lnbmFsaW5nGAEigQFSZWdpc3RlcnMgYSBsaXN0ZW5lciBmb3IgYSBgVGVuY2VudENsb3VkQ2hhdC5UU2lnbmFsaW5nYCBldmVudCBvbiB0aGUgY2xpZW50OyB0aGUgc2VydmVyIHB1c2hlcyB0aG9zZSBldmVudHMgb24gdGhlIGV2ZW50IHN0cmVhbS7C8xhZChdyZW1vdmVTaWduYWxpbmdMaXN0ZW5lchIJc2lnbmFsaW5nGAEiMVJlbW92ZXMgYSBzaWduYWxpbmcgZXZlbnQgbGlzdGVuZXIgb24gdGhlIGNsaWVudC7C8xjPAQoKaW52aXRlU3luYxIJc2lnbmFsaW5nIrUBR2VuZXJhdGVzIHRoZSBpbnZpdGUgSUQgb24gdGhlIGNsaWVudCwgcmV0dXJucyBpdCBzeW5jaHJvbm91c2x5LCB0aGVuIGNhbGxzIHRoZSBJbnZpdGUgUlBDIHdpdGggaXQgKGBpbnZpdGVfaWRgKSBhbmQgcmVwb3J0cyB0aHJvdWdoIHN1Y2Nlc3NDYih7aW52aXRlSUR9KSBvciBlcnJvckNiKGNvZGUsIG1lc3NhZ2UpLsLzGN0BChFpbnZpdGVJbkdyb3VwU3luYxIJc2lnbmFsaW5nIrwBR2VuZXJhdGVzIHRoZSBpbnZpdGUgSUQgb24gdGhlIGNsaWVudCwgcmV0dXJucyBpdCBzeW5jaHJvbm91c2x5LCB0aGVuIGNhbGxzIHRoZSBJbnZpdGVJbkdyb3VwIFJQQyB3aXRoIGl0IChgaW52aXRlX2lkYCkgYW5kIHJlcG9ydHMgdGhyb3VnaCBzdWNjZXNzQ2Ioe2ludml0ZUlEfSkgb3IgZXJyb3JDYihjb2RlLCBtZXNzYWdlKS7C8xjZAQoQZ2V0U2lnbmFsaW5nSW5mbxIJc2lnbmFsaW5nIrkBUGFyc2VzIGEgbWVzc2FnZSB0aGUgY2xpZW50IGhvbGRzOiBhIGN1c3RvbSBtZXNzYWdlIHdob3NlIHBheWxvYWQuZGF0YSBpcyBhIFNpZ25hbGluZ0ludml0YXRpb24gSlNPTiAoYnVzaW5lc3NJRCAxLCBpbnZpdGVJRCwgYWN0aW9uVHlwZSkgeWllbGRzIHRoYXQgaW52aXRhdGlvbiwgYW55IG90aGVyIG1lc3NhZ2UgbnVsbC5iBnByb3RvMw", [file_chatwire_v1_options, file_chatwire_v1_types]);
+  fileDesc("ChtjaGF0d2lyZS92MS9zaWduYWxpbmcucHJvdG8SC2NoYXR3aXJlLnYxIswBChNTaWduYWxpbmdJbnZpdGF0aW9uEhMKC2J1c2luZXNzX2lkGAEgASgNEhEKCWludml0ZV9pZBgCIAEoCRIQCghncm91cF9pZBgDIAEoCRIPCgdpbnZpdGVyGAQgASgJEhQKDGludml0ZWVfbGlzdBgFIAMoCRIMCgRkYXRhGAYgASgJEjUKC2FjdGlvbl90eXBlGAcgASgOMiAuY2hhdHdpcmUudjEuU2lnbmFsaW5nQWN0aW9uVHlwZRIPCgd0aW1lb3V0GAggASgNIsUBCg1JbnZpdGVSZXF1ZXN0EhkKB3VzZXJfaWQYASABKAlCCMLzGAQIARggEhkKBGRhdGEYAiABKAlCC8LzGAcYgGAwgvEEEg8KB3RpbWVvdXQYAyABKA0SGAoQb25saW5lX3VzZXJfb25seRgEIAEoCBI3ChFvZmZsaW5lX3B1c2hfaW5mbxgFIAEoCzIcLmNoYXR3aXJlLnYxLk9mZmxpbmVQdXNoSW5mbxIaCglpbnZpdGVfaWQYBiABKAlCB8LzGAMYgAEiNwoOSW52aXRlUmVzcG9uc2USEQoJaW52aXRlX2lkGAEgASgJEhIKCm1lc3NhZ2VfaWQYAiABKAki6wEKFEludml0ZUluR3JvdXBSZXF1ZXN0EhgKCGdyb3VwX2lkGAEgASgJQgbC8xgCCAESHgoMaW52aXRlZV9saXN0GAIgAygJQgjC8xgECAEYIBIZCgRkYXRhGAMgASgJQgvC8xgHGIBgMILxBBIPCgd0aW1lb3V0GAQgASgNEhgKEG9ubGluZV91c2VyX29ubHkYBSABKAgSNwoRb2ZmbGluZV9wdXNoX2luZm8YBiABKAsyHC5jaGF0d2lyZS52MS5PZmZsaW5lUHVzaEluZm8SGgoJaW52aXRlX2lkGAcgASgJQgfC8xgDGIABIj4KFUludml0ZUluR3JvdXBSZXNwb25zZRIRCglpbnZpdGVfaWQYASABKAkSEgoKbWVzc2FnZV9pZBgCIAEoCSJFCg1DYW5jZWxSZXF1ZXN0EhkKCWludml0ZV9pZBgBIAEoCUIGwvMYAggBEhkKBGRhdGEYAiABKAlCC8LzGAcYgGAwgvEEIjcKDkNhbmNlbFJlc3BvbnNlEhEKCWludml0ZV9pZBgBIAEoCRISCgptZXNzYWdlX2lkGAIgASgJIkUKDUFjY2VwdFJlcXVlc3QSGQoJaW52aXRlX2lkGAEgASgJQgbC8xgCCAESGQoEZGF0YRgCIAEoCUILwvMYBxiAYDCC8QQiNwoOQWNjZXB0UmVzcG9uc2USEQoJaW52aXRlX2lkGAEgASgJEhIKCm1lc3NhZ2VfaWQYAiABKAkiRQoNUmVqZWN0UmVxdWVzdBIZCglpbnZpdGVfaWQYASABKAlCBsLzGAIIARIZCgRkYXRhGAIgASgJQgvC8xgHGIBgMILxBCI3Cg5SZWplY3RSZXNwb25zZRIRCglpbnZpdGVfaWQYASABKAkSEgoKbWVzc2FnZV9pZBgCIAEoCSJPChdNb2RpZnlJbnZpdGF0aW9uUmVxdWVzdBIZCglpbnZpdGVfaWQYASABKAlCBsLzGAIIARIZCgRkYXRhGAIgASgJQgvC8xgHGIBgMILxBCJBChhNb2RpZnlJbnZpdGF0aW9uUmVzcG9uc2USEQoJaW52aXRlX2lkGAEgASgJEhIKCm1lc3NhZ2VfaWQYAiABKAkicQoVTmV3SW52aXRhdGlvblJlY2VpdmVkEhEKCWludml0ZV9pZBgBIAEoCRIPCgdpbnZpdGVyGAIgASgJEhAKCGdyb3VwX2lkGAMgASgJEgwKBGRhdGEYBCABKAkSFAoMaW52aXRlZV9saXN0GAUgAygJImYKD0ludml0ZWVBY2NlcHRlZBIRCglpbnZpdGVfaWQYASABKAkSDwoHaW52aXRlchgCIAEoCRIQCghncm91cF9pZBgDIAEoCRIMCgRkYXRhGAQgASgJEg8KB2ludml0ZWUYBSABKAkiZgoPSW52aXRlZVJlamVjdGVkEhEKCWludml0ZV9pZBgBIAEoCRIPCgdpbnZpdGVyGAIgASgJEhAKCGdyb3VwX2lkGAMgASgJEgwKBGRhdGEYBCABKAkSDwoHaW52aXRlZRgFIAEoCSJZChNJbnZpdGF0aW9uQ2FuY2VsbGVkEhEKCWludml0ZV9pZBgBIAEoCRIPCgdpbnZpdGVyGAIgASgJEhAKCGdyb3VwX2lkGAMgASgJEgwKBGRhdGEYBCABKAkihgEKEUludml0YXRpb25UaW1lb3V0EhEKCWludml0ZV9pZBgBIAEoCRIPCgdpbnZpdGVyGAIgASgJEhAKCGdyb3VwX2lkGAMgASgJEgwKBGRhdGEYBCABKAkSFAoMaW52aXRlZV9saXN0GAUgAygJEhcKD2lzX3NlbGZfdGltZW91dBgGIAEoCCI1ChJJbnZpdGF0aW9uTW9kaWZpZWQSEQoJaW52aXRlX2lkGAEgASgJEgwKBGRhdGEYAiABKAky/wQKEFNpZ25hbGluZ1NlcnZpY2USWgoGSW52aXRlEhouY2hhdHdpcmUudjEuSW52aXRlUmVxdWVzdBobLmNoYXR3aXJlLnYxLkludml0ZVJlc3BvbnNlIhfC8xgTCgZpbnZpdGUSCXNpZ25hbGluZxJ2Cg1JbnZpdGVJbkdyb3VwEiEuY2hhdHdpcmUudjEuSW52aXRlSW5Hcm91cFJlcXVlc3QaIi5jaGF0d2lyZS52MS5JbnZpdGVJbkdyb3VwUmVzcG9uc2UiHsLzGBoKDWludml0ZUluR3JvdXASCXNpZ25hbGluZxJaCgZDYW5jZWwSGi5jaGF0d2lyZS52MS5DYW5jZWxSZXF1ZXN0GhsuY2hhdHdpcmUudjEuQ2FuY2VsUmVzcG9uc2UiF8LzGBMKBmNhbmNlbBIJc2lnbmFsaW5nEloKBkFjY2VwdBIaLmNoYXR3aXJlLnYxLkFjY2VwdFJlcXVlc3QaGy5jaGF0d2lyZS52MS5BY2NlcHRSZXNwb25zZSIXwvMYEwoGYWNjZXB0EglzaWduYWxpbmcSWgoGUmVqZWN0EhouY2hhdHdpcmUudjEuUmVqZWN0UmVxdWVzdBobLmNoYXR3aXJlLnYxLlJlamVjdFJlc3BvbnNlIhfC8xgTCgZyZWplY3QSCXNpZ25hbGluZxKCAQoQTW9kaWZ5SW52aXRhdGlvbhIkLmNoYXR3aXJlLnYxLk1vZGlmeUludml0YXRpb25SZXF1ZXN0GiUuY2hhdHdpcmUudjEuTW9kaWZ5SW52aXRhdGlvblJlc3BvbnNlIiHC8xgdChBtb2RpZnlJbnZpdGF0aW9uEglzaWduYWxpbmdCnQfC8xinAQoUYWRkU2lnbmFsaW5nTGlzdGVuZXISCXNpZ25hbGluZxgBIoEBUmVnaXN0ZXJzIGEgbGlzdGVuZXIgZm9yIGEgYFRlbmNlbnRDbG91ZENoYXQuVFNpZ25hbGluZ2AgZXZlbnQgb24gdGhlIGNsaWVudDsgdGhlIHNlcnZlciBwdXNoZXMgdGhvc2UgZXZlbnRzIG9uIHRoZSBldmVudCBzdHJlYW0uwvMYWQoXcmVtb3ZlU2lnbmFsaW5nTGlzdGVuZXISCXNpZ25hbGluZxgBIjFSZW1vdmVzIGEgc2lnbmFsaW5nIGV2ZW50IGxpc3RlbmVyIG9uIHRoZSBjbGllbnQuwvMYzwEKCmludml0ZVN5bmMSCXNpZ25hbGluZyK1AUdlbmVyYXRlcyB0aGUgaW52aXRlIElEIG9uIHRoZSBjbGllbnQsIHJldHVybnMgaXQgc3luY2hyb25vdXNseSwgdGhlbiBjYWxscyB0aGUgSW52aXRlIFJQQyB3aXRoIGl0IChgaW52aXRlX2lkYCkgYW5kIHJlcG9ydHMgdGhyb3VnaCBzdWNjZXNzQ2Ioe2ludml0ZUlEfSkgb3IgZXJyb3JDYihjb2RlLCBtZXNzYWdlKS7C8xjdAQoRaW52aXRlSW5Hcm91cFN5bmMSCXNpZ25hbGluZyK8AUdlbmVyYXRlcyB0aGUgaW52aXRlIElEIG9uIHRoZSBjbGllbnQsIHJldHVybnMgaXQgc3luY2hyb25vdXNseSwgdGhlbiBjYWxscyB0aGUgSW52aXRlSW5Hcm91cCBSUEMgd2l0aCBpdCAoYGludml0ZV9pZGApIGFuZCByZXBvcnRzIHRocm91Z2ggc3VjY2Vzc0NiKHtpbnZpdGVJRH0pIG9yIGVycm9yQ2IoY29kZSwgbWVzc2FnZSkuwvMY2QEKEGdldFNpZ25hbGluZ0luZm8SCXNpZ25hbGluZyK5AVBhcnNlcyBhIG1lc3NhZ2UgdGhlIGNsaWVudCBob2xkczogYSBjdXN0b20gbWVzc2FnZSB3aG9zZSBwYXlsb2FkLmRhdGEgaXMgYSBTaWduYWxpbmdJbnZpdGF0aW9uIEpTT04gKGJ1c2luZXNzSUQgMSwgaW52aXRlSUQsIGFjdGlvblR5cGUpIHlpZWxkcyB0aGF0IGludml0YXRpb24sIGFueSBvdGhlciBtZXNzYWdlIG51bGwuYgZwcm90bzM", [file_chatwire_v1_message, file_chatwire_v1_options, file_chatwire_v1_types]);
 
 /**
  * SignalingInvitation is the signaling record of one action on an invitation: the JSON stored as payload.data of
@@ -88,177 +90,6 @@ export const SignalingInvitationSchema: GenMessage<SignalingInvitation> = /*@__P
   messageDesc(file_chatwire_v1_signaling, 0);
 
 /**
- * SignalingOfflinePushInfo controls the offline push of an invitation to invitees that are offline (the
- * official OFFLINE_PUSH_INFO_PARAMS). Ignored for `online_user_only` invitations.
- *
- * @generated from message chatwire.v1.SignalingOfflinePushInfo
- */
-export type SignalingOfflinePushInfo = Message<"chatwire.v1.SignalingOfflinePushInfo"> & {
-  /**
-   * Whether to skip the offline push.
-   *
-   * @generated from field: bool disable_push = 1;
-   */
-  disablePush: boolean;
-
-  /**
-   * Whether to skip the VoIP push (which needs the offline push on).
-   *
-   * @generated from field: bool disable_voip_push = 2;
-   */
-  disableVoipPush: boolean;
-
-  /**
-   * The push title.
-   *
-   * @generated from field: string title = 3;
-   */
-  title: string;
-
-  /**
-   * The push text.
-   *
-   * @generated from field: string description = 4;
-   */
-  description: string;
-
-  /**
-   * The push pass-through content.
-   *
-   * @generated from field: string extension = 5;
-   */
-  extension: string;
-
-  /**
-   * Android vendor options.
-   *
-   * @generated from field: chatwire.v1.SignalingAndroidPushInfo android_info = 6;
-   */
-  androidInfo?: SignalingAndroidPushInfo | undefined;
-
-  /**
-   * APNs options.
-   *
-   * @generated from field: chatwire.v1.SignalingApnsPushInfo apns_info = 7;
-   */
-  apnsInfo?: SignalingApnsPushInfo | undefined;
-};
-
-/**
- * Describes the message chatwire.v1.SignalingOfflinePushInfo.
- * Use `create(SignalingOfflinePushInfoSchema)` to create a new message.
- */
-export const SignalingOfflinePushInfoSchema: GenMessage<SignalingOfflinePushInfo> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 1);
-
-/**
- * SignalingAndroidPushInfo holds the Android vendor options of an offline push (the official
- * OFFLINE_ANDROID_INFO).
- *
- * @generated from message chatwire.v1.SignalingAndroidPushInfo
- */
-export type SignalingAndroidPushInfo = Message<"chatwire.v1.SignalingAndroidPushInfo"> & {
-  /**
-   * The notification sound.
-   *
-   * @generated from field: string sound = 1;
-   */
-  sound: string;
-
-  /**
-   * The Xiaomi channel ID.
-   *
-   * @generated from field: string xiao_mi_channel_id = 2;
-   */
-  xiaoMiChannelId: string;
-
-  /**
-   * The OPPO channel ID (Android 8.0 and later); the seed's invite examples spell it `androidOPPOChannelID`,
-   * which the facade also accepts.
-   *
-   * @generated from field: string oppo_channel_id = 3;
-   */
-  oppoChannelId: string;
-
-  /**
-   * The FCM channel ID.
-   *
-   * @generated from field: string fcm_channel_id = 4;
-   */
-  fcmChannelId: string;
-
-  /**
-   * The vivo message classification.
-   *
-   * @generated from field: string vivo_classification = 5;
-   */
-  vivoClassification: string;
-
-  /**
-   * The vivo message category.
-   *
-   * @generated from field: string vivo_category = 6;
-   */
-  vivoCategory: string;
-
-  /**
-   * The Huawei message category.
-   *
-   * @generated from field: string hua_wei_category = 7;
-   */
-  huaWeiCategory: string;
-
-  /**
-   * The OPPO message category.
-   *
-   * @generated from field: string oppo_category = 8;
-   */
-  oppoCategory: string;
-};
-
-/**
- * Describes the message chatwire.v1.SignalingAndroidPushInfo.
- * Use `create(SignalingAndroidPushInfoSchema)` to create a new message.
- */
-export const SignalingAndroidPushInfoSchema: GenMessage<SignalingAndroidPushInfo> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 2);
-
-/**
- * SignalingApnsPushInfo holds the APNs options of an offline push (the official OFFLINE_APNS_INFO).
- *
- * @generated from message chatwire.v1.SignalingApnsPushInfo
- */
-export type SignalingApnsPushInfo = Message<"chatwire.v1.SignalingApnsPushInfo"> & {
-  /**
-   * The notification sound.
-   *
-   * @generated from field: string sound = 1;
-   */
-  sound: string;
-
-  /**
-   * Whether the push leaves the app badge unchanged.
-   *
-   * @generated from field: bool ignore_ios_badge = 2;
-   */
-  ignoreIosBadge: boolean;
-
-  /**
-   * Whether to skip the VoIP push.
-   *
-   * @generated from field: bool disable_voip_push = 3;
-   */
-  disableVoipPush: boolean;
-};
-
-/**
- * Describes the message chatwire.v1.SignalingApnsPushInfo.
- * Use `create(SignalingApnsPushInfoSchema)` to create a new message.
- */
-export const SignalingApnsPushInfoSchema: GenMessage<SignalingApnsPushInfo> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 3);
-
-/**
  * InviteRequest invites one user.
  *
  * @generated from message chatwire.v1.InviteRequest
@@ -298,9 +129,9 @@ export type InviteRequest = Message<"chatwire.v1.InviteRequest"> & {
   /**
    * The offline push settings.
    *
-   * @generated from field: chatwire.v1.SignalingOfflinePushInfo offline_push_info = 5;
+   * @generated from field: chatwire.v1.OfflinePushInfo offline_push_info = 5;
    */
-  offlinePushInfo?: SignalingOfflinePushInfo | undefined;
+  offlinePushInfo?: OfflinePushInfo | undefined;
 
   /**
    * The invite ID to use, chosen by the client (the facade's inviteSync); empty lets the server generate a UUID.
@@ -316,7 +147,7 @@ export type InviteRequest = Message<"chatwire.v1.InviteRequest"> & {
  * Use `create(InviteRequestSchema)` to create a new message.
  */
 export const InviteRequestSchema: GenMessage<InviteRequest> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 4);
+  messageDesc(file_chatwire_v1_signaling, 1);
 
 /**
  * InviteResponse returns the new invitation's ID; the facade resolves it as `imResponse.inviteID`.
@@ -344,7 +175,7 @@ export type InviteResponse = Message<"chatwire.v1.InviteResponse"> & {
  * Use `create(InviteResponseSchema)` to create a new message.
  */
 export const InviteResponseSchema: GenMessage<InviteResponse> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 5);
+  messageDesc(file_chatwire_v1_signaling, 2);
 
 /**
  * InviteInGroupRequest invites members of a group.
@@ -391,9 +222,9 @@ export type InviteInGroupRequest = Message<"chatwire.v1.InviteInGroupRequest"> &
   /**
    * The offline push settings.
    *
-   * @generated from field: chatwire.v1.SignalingOfflinePushInfo offline_push_info = 6;
+   * @generated from field: chatwire.v1.OfflinePushInfo offline_push_info = 6;
    */
-  offlinePushInfo?: SignalingOfflinePushInfo | undefined;
+  offlinePushInfo?: OfflinePushInfo | undefined;
 
   /**
    * The invite ID to use, chosen by the client (the facade's inviteInGroupSync); empty lets the server generate a
@@ -409,7 +240,7 @@ export type InviteInGroupRequest = Message<"chatwire.v1.InviteInGroupRequest"> &
  * Use `create(InviteInGroupRequestSchema)` to create a new message.
  */
 export const InviteInGroupRequestSchema: GenMessage<InviteInGroupRequest> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 6);
+  messageDesc(file_chatwire_v1_signaling, 3);
 
 /**
  * InviteInGroupResponse returns the new invitation's ID; the facade resolves it as `imResponse.inviteID`.
@@ -437,7 +268,7 @@ export type InviteInGroupResponse = Message<"chatwire.v1.InviteInGroupResponse">
  * Use `create(InviteInGroupResponseSchema)` to create a new message.
  */
 export const InviteInGroupResponseSchema: GenMessage<InviteInGroupResponse> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 7);
+  messageDesc(file_chatwire_v1_signaling, 4);
 
 /**
  * CancelRequest cancels an invitation.
@@ -465,7 +296,7 @@ export type CancelRequest = Message<"chatwire.v1.CancelRequest"> & {
  * Use `create(CancelRequestSchema)` to create a new message.
  */
 export const CancelRequestSchema: GenMessage<CancelRequest> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 8);
+  messageDesc(file_chatwire_v1_signaling, 5);
 
 /**
  * CancelResponse echoes the invitation; the facade resolves it as `imResponse.inviteID`.
@@ -493,7 +324,7 @@ export type CancelResponse = Message<"chatwire.v1.CancelResponse"> & {
  * Use `create(CancelResponseSchema)` to create a new message.
  */
 export const CancelResponseSchema: GenMessage<CancelResponse> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 9);
+  messageDesc(file_chatwire_v1_signaling, 6);
 
 /**
  * AcceptRequest accepts an invitation.
@@ -521,7 +352,7 @@ export type AcceptRequest = Message<"chatwire.v1.AcceptRequest"> & {
  * Use `create(AcceptRequestSchema)` to create a new message.
  */
 export const AcceptRequestSchema: GenMessage<AcceptRequest> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 10);
+  messageDesc(file_chatwire_v1_signaling, 7);
 
 /**
  * AcceptResponse echoes the invitation; the facade resolves it as `imResponse.inviteID`.
@@ -549,7 +380,7 @@ export type AcceptResponse = Message<"chatwire.v1.AcceptResponse"> & {
  * Use `create(AcceptResponseSchema)` to create a new message.
  */
 export const AcceptResponseSchema: GenMessage<AcceptResponse> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 11);
+  messageDesc(file_chatwire_v1_signaling, 8);
 
 /**
  * RejectRequest rejects an invitation.
@@ -577,7 +408,7 @@ export type RejectRequest = Message<"chatwire.v1.RejectRequest"> & {
  * Use `create(RejectRequestSchema)` to create a new message.
  */
 export const RejectRequestSchema: GenMessage<RejectRequest> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 12);
+  messageDesc(file_chatwire_v1_signaling, 9);
 
 /**
  * RejectResponse echoes the invitation; the facade resolves it as `imResponse.inviteID`.
@@ -605,7 +436,7 @@ export type RejectResponse = Message<"chatwire.v1.RejectResponse"> & {
  * Use `create(RejectResponseSchema)` to create a new message.
  */
 export const RejectResponseSchema: GenMessage<RejectResponse> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 13);
+  messageDesc(file_chatwire_v1_signaling, 10);
 
 /**
  * ModifyInvitationRequest replaces an invitation's custom data.
@@ -633,7 +464,7 @@ export type ModifyInvitationRequest = Message<"chatwire.v1.ModifyInvitationReque
  * Use `create(ModifyInvitationRequestSchema)` to create a new message.
  */
 export const ModifyInvitationRequestSchema: GenMessage<ModifyInvitationRequest> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 14);
+  messageDesc(file_chatwire_v1_signaling, 11);
 
 /**
  * ModifyInvitationResponse echoes the modified invitation.
@@ -661,7 +492,7 @@ export type ModifyInvitationResponse = Message<"chatwire.v1.ModifyInvitationResp
  * Use `create(ModifyInvitationResponseSchema)` to create a new message.
  */
 export const ModifyInvitationResponseSchema: GenMessage<ModifyInvitationResponse> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 15);
+  messageDesc(file_chatwire_v1_signaling, 12);
 
 /**
  * NewInvitationReceived tells an invitee about a new invitation (`TSignaling.NEW_INVITATION_RECEIVED`).
@@ -710,7 +541,7 @@ export type NewInvitationReceived = Message<"chatwire.v1.NewInvitationReceived">
  * Use `create(NewInvitationReceivedSchema)` to create a new message.
  */
 export const NewInvitationReceivedSchema: GenMessage<NewInvitationReceived> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 16);
+  messageDesc(file_chatwire_v1_signaling, 13);
 
 /**
  * InviteeAccepted tells the parties of an invitation that an invitee accepted it (`TSignaling.INVITEE_ACCEPTED`).
@@ -759,7 +590,7 @@ export type InviteeAccepted = Message<"chatwire.v1.InviteeAccepted"> & {
  * Use `create(InviteeAcceptedSchema)` to create a new message.
  */
 export const InviteeAcceptedSchema: GenMessage<InviteeAccepted> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 17);
+  messageDesc(file_chatwire_v1_signaling, 14);
 
 /**
  * InviteeRejected tells the parties of an invitation that an invitee rejected it (`TSignaling.INVITEE_REJECTED`).
@@ -808,7 +639,7 @@ export type InviteeRejected = Message<"chatwire.v1.InviteeRejected"> & {
  * Use `create(InviteeRejectedSchema)` to create a new message.
  */
 export const InviteeRejectedSchema: GenMessage<InviteeRejected> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 18);
+  messageDesc(file_chatwire_v1_signaling, 15);
 
 /**
  * InvitationCancelled tells the invitees that have not answered that the inviter cancelled the invitation
@@ -851,7 +682,7 @@ export type InvitationCancelled = Message<"chatwire.v1.InvitationCancelled"> & {
  * Use `create(InvitationCancelledSchema)` to create a new message.
  */
 export const InvitationCancelledSchema: GenMessage<InvitationCancelled> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 19);
+  messageDesc(file_chatwire_v1_signaling, 16);
 
 /**
  * InvitationTimeout tells the inviter and the invitees that had not answered that the invitation timed out
@@ -909,7 +740,7 @@ export type InvitationTimeout = Message<"chatwire.v1.InvitationTimeout"> & {
  * Use `create(InvitationTimeoutSchema)` to create a new message.
  */
 export const InvitationTimeoutSchema: GenMessage<InvitationTimeout> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 20);
+  messageDesc(file_chatwire_v1_signaling, 17);
 
 /**
  * InvitationModified tells the inviter and the invitees that an invitation's custom data changed
@@ -938,7 +769,7 @@ export type InvitationModified = Message<"chatwire.v1.InvitationModified"> & {
  * Use `create(InvitationModifiedSchema)` to create a new message.
  */
 export const InvitationModifiedSchema: GenMessage<InvitationModified> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_signaling, 21);
+  messageDesc(file_chatwire_v1_signaling, 18);
 
 /**
  * SignalingService is the signaling API of the chat instance: invitations (calls, in the TUICallKit sense) from
