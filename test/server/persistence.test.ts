@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import pg from "pg";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { EventService } from "../../gen/chatwire/v1/event_pb.js";
@@ -15,18 +16,38 @@ import { startServer } from "../../server/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "chatwire-persist-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const options = { storage: join(dir, "chat.db"), logLevel: "silent", secretKey: "persist-key", sdkAppID: 1400000001 };
+const baseOptions = { logLevel: "silent", secretKey: "persist-key", sdkAppID: 1400000001 };
+const PG_URL = process.env.CHATWIRE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/** A fresh PostgreSQL schema for this run, or undefined when no server is reachable. */
+async function pgSchemaUrl(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+  } catch {
+    return undefined;
+  }
+  const schema = `chatwire_persist_${process.pid}_${Date.now()}`;
+  await client.query(`CREATE SCHEMA ${schema}`);
+  return {
+    url: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    drop: async () => {
+      await client.query(`DROP SCHEMA ${schema} CASCADE`);
+      await client.end();
+    },
+  };
+}
 
 async function connect(url: string, userId: string) {
   const transport = createConnectTransport({ baseUrl: url, httpVersion: "2", useBinaryFormat: true });
-  const userSig = genUserSig({ sdkAppId: options.sdkAppID, secretKey: options.secretKey, userId, expireSeconds: 600, nowMs: Date.now() });
+  const userSig = genUserSig({ sdkAppId: baseOptions.sdkAppID, secretKey: baseOptions.secretKey, userId, expireSeconds: 600, nowMs: Date.now() });
   const { sessionToken } = await createClient(SessionService, transport).login({ userId, userSig });
   const headers = { authorization: `Bearer ${sessionToken}` };
   return { transport, headers, status: createClient(UserStatusService, transport), events: createClient(EventService, transport) };
 }
 
-describe("persistence (SQLite)", () => {
-  it("keeps custom status and subscriptions across a restart", async () => {
+async function keepsStateAcrossRestart(storage: string): Promise<void> {
+    const options = { ...baseOptions, storage };
     let server = await startServer(options);
     let alice = await connect(server.url, "alice");
     let bob = await connect(server.url, "bob");
@@ -55,6 +76,19 @@ describe("persistence (SQLite)", () => {
       abort.abort();
     } finally {
       await server.close();
+    }
+}
+
+describe("persistence", () => {
+  it("keeps custom status and subscriptions across a restart (SQLite, the default)", () => keepsStateAcrossRestart(join(dir, "chat.db")));
+
+  it("keeps custom status and subscriptions across a restart (PostgreSQL)", async (t) => {
+    const pgTarget = await pgSchemaUrl();
+    if (!pgTarget) return t.skip(`PostgreSQL not reachable at ${PG_URL}`);
+    try {
+      await keepsStateAcrossRestart(pgTarget.url);
+    } finally {
+      await pgTarget.drop();
     }
   });
 });
