@@ -1,0 +1,48 @@
+// `npm test` runs every case of every suite on both drivers, each against its own in-process server (manual
+// clock, memory storage, port 0), as node:test subtests named driver/suite/case.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { loadKnownFailing, unusedEntries } from "./known-failing.js";
+import { loadSuites } from "./load-suites.js";
+import { judge, loadDrivers, planCases } from "./run.js";
+import { runCase } from "./runner.js";
+import { DRIVERS } from "./schema.js";
+import { inProcessTargets } from "./targets.js";
+
+const suites = loadSuites();
+const drivers = await loadDrivers(DRIVERS);
+const targets = inProcessTargets();
+
+for (const name of DRIVERS) {
+  const driver = drivers.get(name)!;
+  const known = loadKnownFailing(name);
+  const plan = planCases(suites, [name]);
+  describe(name, () => {
+    it(`${name}/known-failing-list-names-existing-cases`, () => {
+      const stale = unusedEntries(known, plan.map((p) => p.testCase.fullName));
+      assert.deepEqual(stale.map((e) => `${known.file}:${e.line} ${e.pattern}`), [], "entries that match no case");
+    });
+    for (const { testCase, fullName } of plan) {
+      const skip = typeof driver === "string" ? driver : false;
+      it(fullName, { skip }, async (t) => {
+        if (typeof driver === "string") return;
+        const verdict = judge(await runCase(testCase, driver, targets), testCase, known);
+        switch (verdict.verdict) {
+          case "pass":
+            return;
+          case "skip":
+            t.skip(verdict.message);
+            return;
+          case "known-failing":
+            t.diagnostic(`${verdict.message} — fails with: ${verdict.result.reason}`);
+            return;
+          case "unexpected-pass":
+            assert.fail(verdict.message);
+            break;
+          case "fail":
+            assert.fail(`${verdict.message}\n\ntrace:\n${verdict.result.trace ?? ""}`);
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,119 @@
+// The facade driver: each device is its own `TencentCloudChat.create({SDKAppID, baseUrl, instanceID, transport})`
+// instance, called exactly as an application calls the official SDK. Its transport is the device's cuttable
+// connection, so `vanish` is a lost network, not a logout. The facade is loaded at run time so that the suite
+// builds and runs (rpc only) before client/index.ts exists.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Transport } from "@connectrpc/connect";
+import { EVENT } from "../../../client/generated/constants.js";
+import { createCuttableTransport } from "../cuttable-transport.js";
+import { EventLog } from "../event-log.js";
+import { show } from "../match.js";
+import type { Device, DeviceOptions, Driver, Outcome } from "./driver.js";
+
+/** What the suite uses of a facade instance, as the official SDK documents it. */
+interface ChatInstance {
+  on(eventName: string, handler: (event: { name: string; data: unknown }) => void): void;
+  destroy(): Promise<unknown>;
+  setLogLevel?(level: number): void;
+  [method: string]: unknown;
+}
+
+/** What the suite uses of the facade's default export. */
+export interface TencentCloudChatStatic {
+  create(options: { SDKAppID: number; baseUrl: string; instanceID: string; transport?: Transport; deviceID?: string }): ChatInstance;
+}
+
+const FACADE_URL = new URL("../../../client/index.ts", import.meta.url);
+const READY_TIMEOUT_MS = 5_000;
+const CALL_TIMEOUT_MS = 10_000;
+const DESTROY_TIMEOUT_MS = 1_000;
+const nameOfValue = new Map<string, string>(Object.entries(EVENT).map(([key, value]) => [value, key]));
+let instances = 0;
+
+/** Loads the facade; undefined while client/index.ts does not exist. */
+export async function loadFacade(): Promise<TencentCloudChatStatic | undefined> {
+  if (!existsSync(fileURLToPath(FACADE_URL))) return undefined;
+  const module = (await import(FACADE_URL.href)) as { default?: TencentCloudChatStatic };
+  if (typeof module.default?.create !== "function") throw new Error(`${fileURLToPath(FACADE_URL)} does not default-export TencentCloudChat with create()`);
+  return module.default;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms).unref()),
+  ]);
+}
+
+class FacadeDevice implements Device {
+  readonly log = new EventLog();
+  private readonly connection: ReturnType<typeof createCuttableTransport>;
+  private readonly chat: ChatInstance;
+
+  constructor(
+    facade: TencentCloudChatStatic,
+    private readonly options: DeviceOptions,
+  ) {
+    this.connection = createCuttableTransport(options.baseUrl);
+    this.chat = facade.create({
+      SDKAppID: options.sdkAppID,
+      baseUrl: options.baseUrl,
+      instanceID: `conformance-${options.label}-${++instances}`,
+      transport: this.connection.transport,
+      // Chatwire's option naming the device at login, so both drivers' devices have the same Easemob resource key.
+      deviceID: `web_${options.device}`,
+    });
+    this.chat.setLogLevel?.(4);
+    for (const value of new Set(Object.values(EVENT))) {
+      this.chat.on(value, (event) => {
+        const name = nameOfValue.get(event?.name ?? value) ?? value;
+        options.trace.add(options.label, "event", `${name} ${show(event?.data)}`);
+        this.log.push(name, event?.data, options.trace.now());
+      });
+    }
+  }
+
+  get label(): string {
+    return this.options.label;
+  }
+
+  async call(method: string, args: unknown): Promise<Outcome> {
+    const fn = this.chat[method];
+    if (typeof fn !== "function") return { code: -1, message: `the facade has no method ${method}` };
+    const from = this.log.events.length;
+    let response: { code?: number; data?: unknown } | undefined;
+    try {
+      const pending = (args === undefined ? fn.call(this.chat) : fn.call(this.chat, args)) as Promise<typeof response>;
+      response = await withTimeout(Promise.resolve(pending), CALL_TIMEOUT_MS, method);
+    } catch (err) {
+      const e = err as { code?: unknown; message?: unknown };
+      return typeof e?.code === "number"
+        ? { code: e.code, message: String(e.message ?? "") }
+        : { code: -1, message: `rejected without an official code: ${err instanceof Error ? err.stack : show(err)}` };
+    }
+    if (method === "login") {
+      const ready = await this.log.waitFor((e) => e.name === "SDK_READY", READY_TIMEOUT_MS, from);
+      if (!ready) return { code: -1, message: `login resolved but SDK_READY did not follow within ${READY_TIMEOUT_MS} ms` };
+    }
+    return { code: response?.code ?? 0, data: response?.data };
+  }
+
+  async vanish(): Promise<void> {
+    this.connection.cut();
+  }
+
+  async close(): Promise<void> {
+    // Cut first: destroy() then cannot reach the server, so closing a device never logs it out.
+    this.connection.cut();
+    await withTimeout(Promise.resolve(this.chat.destroy()), DESTROY_TIMEOUT_MS, "destroy").catch(() => {});
+  }
+}
+
+/** The facade driver over a loaded facade. */
+export function facadeDriver(facade: TencentCloudChatStatic): Driver {
+  return {
+    name: "facade",
+    openDevice: async (options) => new FacadeDevice(facade, options),
+  };
+}

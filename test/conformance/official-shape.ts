@@ -1,0 +1,88 @@
+// The generic mapping between the official shape of the cases and protobuf-es messages, driven by descriptors, so
+// the rpc driver checks the same golden data as the facade driver: keys are a field's lowerCamelCase name with `Id`
+// written `ID` (userIdList ↔ userIDList) unless the field sets `(chatwire.v1.facade_name)`; enums travel as numbers
+// and read as the official value (KickedOutType 3 ↔ "userSigExpired"); 64-bit integers read as numbers.
+// It is written apart from the facade's own mapping on purpose: the suite must not share the code it checks.
+import { getOption, ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf";
+import { officialEnumValues } from "../../client/generated/constants.js";
+import { facade_name } from "../../gen/chatwire/v1/options_pb.js";
+
+type Obj = Record<string, unknown>;
+
+/** The key the official API uses for a field. */
+export function officialKey(field: DescField): string {
+  return getOption(field, facade_name) || field.localName.replace(/Id(?=[A-Z]|$)/g, "ID");
+}
+
+const INT64 = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
+
+function itemKind(field: DescField): { scalar?: ScalarType; enumName?: string; message?: DescMessage } {
+  switch (field.fieldKind) {
+    case "scalar":
+      return { scalar: field.scalar };
+    case "enum":
+      return { enumName: field.enum.typeName };
+    case "message":
+      return { message: field.message };
+    case "list":
+    case "map": {
+      if (field.fieldKind === "list" ? field.listKind === "scalar" : field.mapKind === "scalar") return { scalar: field.scalar! };
+      if (field.fieldKind === "list" ? field.listKind === "enum" : field.mapKind === "enum") return { enumName: field.enum!.typeName };
+      return { message: field.message! };
+    }
+  }
+}
+
+function toWire(kind: ReturnType<typeof itemKind>, value: unknown): unknown {
+  if (kind.message) return toMessageInit(kind.message, (value ?? {}) as Obj);
+  if (kind.enumName) {
+    const table = officialEnumValues[kind.enumName] ?? {};
+    const hit = Object.entries(table).find(([, official]) => official === value);
+    return hit ? Number(hit[0]) : Number(value);
+  }
+  if (kind.scalar !== undefined && INT64.has(kind.scalar)) return BigInt(Math.trunc(Number(value)));
+  return value;
+}
+
+function toShape(kind: ReturnType<typeof itemKind>, value: unknown): unknown {
+  if (kind.message) return toOfficial(kind.message, value as Obj);
+  if (kind.enumName) return officialEnumValues[kind.enumName]?.[value as number] ?? value;
+  return typeof value === "bigint" ? Number(value) : value;
+}
+
+/** The init object of `desc` for an official options object; keys the message does not have are dropped. */
+export function toMessageInit(desc: DescMessage, official: Obj): Obj {
+  const init: Obj = {};
+  for (const field of desc.fields) {
+    const value = official[officialKey(field)];
+    if (value === undefined || value === null) continue;
+    const kind = itemKind(field);
+    let wire: unknown;
+    if (field.fieldKind === "list") wire = (Array.isArray(value) ? value : [value]).map((v) => toWire(kind, v));
+    else if (field.fieldKind === "map") wire = Object.fromEntries(Object.entries(value as Obj).map(([k, v]) => [k, toWire(kind, v)]));
+    else wire = toWire(kind, value);
+    if (field.oneof) init[field.oneof.localName] = { case: field.localName, value: wire };
+    else init[field.localName] = wire;
+  }
+  return init;
+}
+
+/** The official object of a message; unset message fields are left out, scalars keep their zero values. */
+export function toOfficial(desc: DescMessage, message: Obj): Obj {
+  const official: Obj = {};
+  for (const field of desc.fields) {
+    let value: unknown;
+    if (field.oneof) {
+      const oneof = message[field.oneof.localName] as { case?: string; value?: unknown } | undefined;
+      if (oneof?.case !== field.localName) continue;
+      value = oneof.value;
+    } else value = message[field.localName];
+    if (value === undefined) continue;
+    const kind = itemKind(field);
+    if (field.fieldKind === "list") official[officialKey(field)] = (value as unknown[]).map((v) => toShape(kind, v));
+    else if (field.fieldKind === "map") {
+      official[officialKey(field)] = Object.fromEntries(Object.entries(value as Obj).map(([k, v]) => [k, toShape(kind, v)]));
+    } else official[officialKey(field)] = toShape(kind, value);
+  }
+  return official;
+}

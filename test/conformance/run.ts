@@ -1,0 +1,131 @@
+// A whole run: which cases on which drivers (planCases), what each result means given the known-failing lists
+// (judge), and the loop the CLI uses (runConformance). conformance.test.ts uses the same pieces under node:test.
+import type { Driver } from "./drivers/driver.js";
+import { facadeDriver, loadFacade } from "./drivers/facade-driver.js";
+import { rpcDriver } from "./drivers/rpc-driver.js";
+import { writeJUnit } from "./junit.js";
+import { globToRegExp, loadKnownFailing, type KnownFailing, type KnownFailingEntry } from "./known-failing.js";
+import { loadSuites } from "./load-suites.js";
+import { runCase, type CaseResult } from "./runner.js";
+import type { DriverName, TestCase } from "./schema.js";
+import type { TargetFactory } from "./targets.js";
+
+export interface PlannedCase {
+  driver: DriverName;
+  testCase: TestCase;
+  /** driver/suite/case. */
+  fullName: string;
+}
+
+/** Every case of the suites on each driver it runs on, kept when `filter` (a glob) matches driver/suite/case or suite/case. */
+export function planCases(suites: readonly { cases: TestCase[] }[], drivers: readonly DriverName[], filter?: string): PlannedCase[] {
+  const regex = filter ? globToRegExp(filter) : undefined;
+  const plan: PlannedCase[] = [];
+  for (const driver of drivers) {
+    for (const suite of suites) {
+      for (const testCase of suite.cases) {
+        if (!testCase.drivers.includes(driver)) continue;
+        const fullName = `${driver}/${testCase.fullName}`;
+        if (regex && !regex.test(fullName) && !regex.test(testCase.fullName)) continue;
+        plan.push({ driver, testCase, fullName });
+      }
+    }
+  }
+  return plan;
+}
+
+export type VerdictKind = "pass" | "fail" | "skip" | "known-failing" | "unexpected-pass";
+
+export interface Verdict {
+  result: CaseResult;
+  verdict: VerdictKind;
+  knownFailing?: KnownFailingEntry;
+  /** One line for the report. */
+  message: string;
+}
+
+/** Whether a result passes the run, given the driver's known-failing list. */
+export function judge(result: CaseResult, testCase: TestCase, known: KnownFailing): Verdict {
+  const entry = known.find(testCase.fullName);
+  if (result.status === "skipped") return { result, verdict: "skip", message: result.reason ?? "skipped" };
+  if (entry && result.status === "passed") {
+    return {
+      result,
+      verdict: "unexpected-pass",
+      knownFailing: entry,
+      message: `passes but ${known.file}:${entry.line} lists it as known failing (${entry.pattern}): remove the entry`,
+    };
+  }
+  if (entry) return { result, verdict: "known-failing", knownFailing: entry, message: `known failing: ${entry.reason}` };
+  if (result.status === "passed") return { result, verdict: "pass", message: "ok" };
+  return { result, verdict: "fail", message: result.reason ?? "failed" };
+}
+
+/** The drivers asked for: each a driver, or why it cannot run. */
+export async function loadDrivers(names: readonly DriverName[]): Promise<Map<DriverName, Driver | string>> {
+  const drivers = new Map<DriverName, Driver | string>();
+  for (const name of names) {
+    if (name === "rpc") drivers.set(name, rpcDriver);
+    else {
+      try {
+        const facade = await loadFacade();
+        drivers.set(name, facade ? facadeDriver(facade) : "client/index.ts (the TencentCloudChat facade) does not exist yet");
+      } catch (err) {
+        // A facade that exists but does not load fails every facade case, without stopping the rpc ones.
+        const reason = `the facade failed to load: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+        drivers.set(name, { name, openDevice: () => Promise.reject(new Error(reason)) });
+      }
+    }
+  }
+  return drivers;
+}
+
+export interface RunOptions {
+  targets: TargetFactory;
+  drivers: readonly DriverName[];
+  filter?: string;
+  /** Write a JUnit XML report here. */
+  junit?: string;
+  /** Print the traces of failures ("failures", the default), of every case ("all"), or none. */
+  traces?: "failures" | "all" | "none";
+  log: (line: string) => void;
+}
+
+/** Runs the plan case by case and reports; `ok` is false when a case failed or a known-failing case passed. */
+export async function runConformance(options: RunOptions): Promise<{ ok: boolean; verdicts: Verdict[] }> {
+  const suites = loadSuites();
+  const drivers = await loadDrivers(options.drivers);
+  const plan = planCases(suites, options.drivers, options.filter);
+  const verdicts: Verdict[] = [];
+  const known = new Map(options.drivers.map((d) => [d, loadKnownFailing(d)]));
+  for (const { driver: name, testCase, fullName } of plan) {
+    const driver = drivers.get(name)!;
+    const result: CaseResult =
+      typeof driver === "string"
+        ? { fullName, status: "skipped", durationMs: 0, reason: driver }
+        : await runCase(testCase, driver, options.targets);
+    const verdict = judge(result, testCase, known.get(name)!);
+    verdicts.push(verdict);
+    const mark = { pass: "ok  ", fail: "FAIL", skip: "skip", "known-failing": "kf  ", "unexpected-pass": "FAIL" }[verdict.verdict];
+    options.log(`${mark} ${fullName} (${Math.round(result.durationMs)} ms)${verdict.verdict === "pass" ? "" : `: ${verdict.message}`}`);
+    const traces = options.traces ?? "failures";
+    if (result.trace && (traces === "all" || (traces === "failures" && (verdict.verdict === "fail" || verdict.verdict === "unexpected-pass")))) {
+      options.log(indent(result.trace));
+    }
+  }
+  await options.targets.close();
+  if (options.junit) writeJUnit(options.junit, verdicts);
+  const count = (k: VerdictKind) => verdicts.filter((v) => v.verdict === k).length;
+  options.log(
+    `\n${verdicts.length} cases against ${options.targets.description}: ${count("pass")} passed, ${count("fail")} failed, ` +
+      `${count("known-failing")} known failing, ${count("unexpected-pass")} known failing but passing, ${count("skip")} skipped`,
+  );
+  return { ok: count("fail") === 0 && count("unexpected-pass") === 0, verdicts };
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => `      ${l}`)
+    .join("\n");
+}

@@ -1,0 +1,92 @@
+// Where cases run. In process: a fresh server per case (memory storage, port 0, a manual clock, the case's option
+// overrides), which can meet every requirement. Remote: one shared server at a URL, with its real clock and default
+// options, so cases needing either are skipped and user IDs are made unique per case run.
+import { Http2SessionManager, createConnectTransport } from "@connectrpc/connect-node";
+import { createClient } from "@connectrpc/connect";
+import { randomBytes } from "node:crypto";
+import { SessionService } from "../../gen/chatwire/v1/session_pb.js";
+import { createManualClock, startServer, type ManualClock } from "../../server/index.js";
+import type { Requirement, TestCase } from "./schema.js";
+
+/** A server one case runs against. */
+export interface Target {
+  url: string;
+  sdkAppID: number;
+  secretKey: string;
+  /** The server's manual clock, when the runner may move it. */
+  clock?: ManualClock;
+  /** The server's live sessions of a user, when the runner may look. */
+  inspectSessions?(userId: string): { deviceId: string; openStreams: number }[];
+  /** The server's clock in Unix ms (UserSigs are issued on it). */
+  now(): Promise<number>;
+  /** Whether other runs share the server, so user IDs need a unique suffix. */
+  shared: boolean;
+  close(): Promise<void>;
+}
+
+export interface TargetFactory {
+  /** A short description for reports, e.g. "in-process" or the URL. */
+  readonly description: string;
+  /** The requirements its targets meet. */
+  readonly capabilities: ReadonlySet<Requirement>;
+  start(testCase: TestCase): Promise<Target>;
+  close(): Promise<void>;
+}
+
+/** A fresh in-process server per case. */
+export function inProcessTargets(): TargetFactory {
+  return {
+    description: "in-process",
+    capabilities: new Set<Requirement>(["manual-clock", "server-options"]),
+    async start(testCase) {
+      const clock = createManualClock();
+      const server = await startServer({
+        port: 0,
+        storage: "memory",
+        logLevel: "silent",
+        secretKey: randomBytes(32).toString("hex"),
+        clock,
+        presence: testCase.server?.presence,
+      });
+      return {
+        url: server.url,
+        sdkAppID: server.sdkAppID,
+        secretKey: server.secretKey,
+        clock,
+        inspectSessions: server.inspectSessions,
+        now: async () => clock.now(),
+        shared: false,
+        close: () => server.close(),
+      };
+    },
+    close: async () => {},
+  };
+}
+
+export interface RemoteOptions {
+  url: string;
+  sdkAppID: number;
+  secretKey: string;
+}
+
+/** A running server at a URL, shared by every case. */
+export function remoteTargets(options: RemoteOptions): TargetFactory {
+  const url = options.url.replace(/\/+$/, "");
+  const sessionManager = new Http2SessionManager(url);
+  const session = createClient(SessionService, createConnectTransport({ baseUrl: url, httpVersion: "2", sessionManager }));
+  return {
+    description: url,
+    capabilities: new Set<Requirement>(),
+    async start() {
+      return {
+        url,
+        sdkAppID: options.sdkAppID,
+        secretKey: options.secretKey,
+        now: async () => Number((await session.getServerTime({})).serverTime),
+        shared: true,
+        close: async () => {},
+      };
+    },
+    close: async () => sessionManager.abort(),
+  };
+}
