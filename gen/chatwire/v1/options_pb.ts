@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file chatwire/v1/options.proto.
  */
 export const file_chatwire_v1_options: GenFile = /*@__PURE__*/
-  fileDesc("ChljaGF0d2lyZS92MS9vcHRpb25zLnByb3RvEgtjaGF0d2lyZS52MSJ5Cg1GYWNhZGVCaW5kaW5nEg4KBm1ldGhvZBgBIAEoCRIOCgZkb21haW4YAiABKAkSHAoUYWxsb3dlZF9iZWZvcmVfcmVhZHkYAyABKAgSKgoKcmF0ZV9saW1pdBgEIAEoCzIWLmNoYXR3aXJlLnYxLlJhdGVMaW1pdCJUCglSYXRlTGltaXQSDgoGYnVja2V0GAEgASgJEhAKCHJlcXVlc3RzGAIgASgNEhEKCXdpbmRvd19tcxgDIAEoDRISCgplcnJvcl9jb2RlGAQgASgFIloKDENsaWVudE1ldGhvZBIMCgRuYW1lGAEgASgJEg4KBmRvbWFpbhgCIAEoCRIcChRhbGxvd2VkX2JlZm9yZV9yZWFkeRgDIAEoCBIOCgZyZWFzb24YBCABKAkimgEKCkZpZWxkUnVsZXMSEAoIcmVxdWlyZWQYASABKAgSEQoJbWF4X2l0ZW1zGAIgASgNEhEKCW1heF9ieXRlcxgDIAEoDRIRCgltaW5fdmFsdWUYBCABKAMSEQoJbWF4X3ZhbHVlGAUgASgDEhIKCmVycm9yX2NvZGUYBiABKAUSGgoSZmFjYWRlX3RydW5jYXRlX3RvGAcgASgNImQKCUh0dHBSb3V0ZRINCgNnZXQYASABKAlIABIOCgRwb3N0GAIgASgJSAASEAoGZGVsZXRlGAMgASgJSAASDQoDcHV0GAQgASgJSAASDAoEYm9keRgFIAEoCUIJCgdwYXR0ZXJuIoQBChBPZmZpY2lhbENvbnN0YW50EgwKBG5hbWUYASABKAkSDwoHYWxpYXNlcxgCIAMoCRIWCgxzdHJpbmdfdmFsdWUYAyABKAlIABIWCgxudW1iZXJfdmFsdWUYBCABKAVIABIYChByYWlzZWRfYnlfY2xpZW50GAUgASgIQgcKBXZhbHVlIoUBCg1PZmZpY2lhbEVycm9yEhEKCWNoYXRfbmFtZRgBIAEoCRIQCgh0aW1fbmFtZRgCIAEoCRIoCgZvcmlnaW4YAyABKA4yGC5jaGF0d2lyZS52MS5FcnJvck9yaWdpbhIPCgdtZXNzYWdlGAQgASgJEhQKDGNvbm5lY3RfY29kZRgFIAEoCSIcCgxFdmVudEJpbmRpbmcSDAoEbmFtZRgBIAEoCSqCAQoNQ29uc3RhbnRUYWJsZRIeChpDT05TVEFOVF9UQUJMRV9VTlNQRUNJRklFRBAAEhgKFENPTlNUQU5UX1RBQkxFX1RZUEVTEAESGAoUQ09OU1RBTlRfVEFCTEVfRVZFTlQQAhIdChlDT05TVEFOVF9UQUJMRV9UU0lHTkFMSU5HEAMqeAoLRXJyb3JPcmlnaW4SHAoYRVJST1JfT1JJR0lOX1VOU1BFQ0lGSUVEEAASFwoTRVJST1JfT1JJR0lOX0NMSUVOVBABEhcKE0VSUk9SX09SSUdJTl9TRVJWRVIQAhIZChVFUlJPUl9PUklHSU5fQ0hBVFdJUkUQAzpUCgZmYWNhZGUSHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxi4jgMgASgLMhouY2hhdHdpcmUudjEuRmFjYWRlQmluZGluZ1IGZmFjYWRlOkwKBGh0dHASHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxi5jgMgASgLMhYuY2hhdHdpcmUudjEuSHR0cFJvdXRlUgRodHRwOl4KDWNsaWVudF9tZXRob2QSHC5nb29nbGUucHJvdG9idWYuRmlsZU9wdGlvbnMYuI4DIAMoCzIZLmNoYXR3aXJlLnYxLkNsaWVudE1ldGhvZFIMY2xpZW50TWV0aG9kOk4KBXJ1bGVzEh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucxi4jgMgASgLMhcuY2hhdHdpcmUudjEuRmllbGRSdWxlc1IFcnVsZXM6UAoFZXZlbnQSHS5nb29nbGUucHJvdG9idWYuRmllbGRPcHRpb25zGLmOAyABKAsyGS5jaGF0d2lyZS52MS5FdmVudEJpbmRpbmdSBWV2ZW50OkAKC2ZhY2FkZV9uYW1lEh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucxi6jgMgASgJUgpmYWNhZGVOYW1lOmEKDmNvbnN0YW50X3RhYmxlEhwuZ29vZ2xlLnByb3RvYnVmLkVudW1PcHRpb25zGLiOAyABKA4yGi5jaGF0d2lyZS52MS5Db25zdGFudFRhYmxlUg1jb25zdGFudFRhYmxlOl4KCGNvbnN0YW50EiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYuI4DIAEoCzIdLmNoYXR3aXJlLnYxLk9mZmljaWFsQ29uc3RhbnRSCGNvbnN0YW50OlUKBWVycm9yEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYuY4DIAEoCzIaLmNoYXR3aXJlLnYxLk9mZmljaWFsRXJyb3JSBWVycm9yYgZwcm90bzM", [file_google_protobuf_descriptor]);
+  fileDesc("ChljaGF0d2lyZS92MS9vcHRpb25zLnByb3RvEgtjaGF0d2lyZS52MSKqAQoNRmFjYWRlQmluZGluZxIOCgZtZXRob2QYASABKAkSDgoGZG9tYWluGAIgASgJEhwKFGFsbG93ZWRfYmVmb3JlX3JlYWR5GAMgASgIEioKCnJhdGVfbGltaXQYBCABKAsyFi5jaGF0d2lyZS52MS5SYXRlTGltaXQSLwoJc2lnbmF0dXJlGAUgASgLMhwuY2hhdHdpcmUudjEuRmFjYWRlU2lnbmF0dXJlInwKD0ZhY2FkZVNpZ25hdHVyZRIMCgRzeW5jGAEgASgIEg4KBnBhcmFtcxgCIAMoCRIxCgtwYXJhbV9ydWxlcxgDIAMoCzIcLmNoYXR3aXJlLnYxLkZhY2FkZVBhcmFtUnVsZRIYChBwb3NpdGlvbmFsX3J1bGVzGAQgASgIIl0KD0ZhY2FkZVBhcmFtUnVsZRIMCgRuYW1lGAEgASgJEgwKBHR5cGUYAiABKAkSEAoIcmVxdWlyZWQYAyABKAgSHAoUaGFzX2N1c3RvbV92YWxpZGF0b3IYBCABKAgiVAoJUmF0ZUxpbWl0Eg4KBmJ1Y2tldBgBIAEoCRIQCghyZXF1ZXN0cxgCIAEoDRIRCgl3aW5kb3dfbXMYAyABKA0SEgoKZXJyb3JfY29kZRgEIAEoBSKLAQoMQ2xpZW50TWV0aG9kEgwKBG5hbWUYASABKAkSDgoGZG9tYWluGAIgASgJEhwKFGFsbG93ZWRfYmVmb3JlX3JlYWR5GAMgASgIEg4KBnJlYXNvbhgEIAEoCRIvCglzaWduYXR1cmUYBSABKAsyHC5jaGF0d2lyZS52MS5GYWNhZGVTaWduYXR1cmUimgEKCkZpZWxkUnVsZXMSEAoIcmVxdWlyZWQYASABKAgSEQoJbWF4X2l0ZW1zGAIgASgNEhEKCW1heF9ieXRlcxgDIAEoDRIRCgltaW5fdmFsdWUYBCABKAMSEQoJbWF4X3ZhbHVlGAUgASgDEhIKCmVycm9yX2NvZGUYBiABKAUSGgoSZmFjYWRlX3RydW5jYXRlX3RvGAcgASgNImQKCUh0dHBSb3V0ZRINCgNnZXQYASABKAlIABIOCgRwb3N0GAIgASgJSAASEAoGZGVsZXRlGAMgASgJSAASDQoDcHV0GAQgASgJSAASDAoEYm9keRgFIAEoCUIJCgdwYXR0ZXJuIoQBChBPZmZpY2lhbENvbnN0YW50EgwKBG5hbWUYASABKAkSDwoHYWxpYXNlcxgCIAMoCRIWCgxzdHJpbmdfdmFsdWUYAyABKAlIABIWCgxudW1iZXJfdmFsdWUYBCABKAVIABIYChByYWlzZWRfYnlfY2xpZW50GAUgASgIQgcKBXZhbHVlIoUBCg1PZmZpY2lhbEVycm9yEhEKCWNoYXRfbmFtZRgBIAEoCRIQCgh0aW1fbmFtZRgCIAEoCRIoCgZvcmlnaW4YAyABKA4yGC5jaGF0d2lyZS52MS5FcnJvck9yaWdpbhIPCgdtZXNzYWdlGAQgASgJEhQKDGNvbm5lY3RfY29kZRgFIAEoCSIcCgxFdmVudEJpbmRpbmcSDAoEbmFtZRgBIAEoCSqCAQoNQ29uc3RhbnRUYWJsZRIeChpDT05TVEFOVF9UQUJMRV9VTlNQRUNJRklFRBAAEhgKFENPTlNUQU5UX1RBQkxFX1RZUEVTEAESGAoUQ09OU1RBTlRfVEFCTEVfRVZFTlQQAhIdChlDT05TVEFOVF9UQUJMRV9UU0lHTkFMSU5HEAMqeAoLRXJyb3JPcmlnaW4SHAoYRVJST1JfT1JJR0lOX1VOU1BFQ0lGSUVEEAASFwoTRVJST1JfT1JJR0lOX0NMSUVOVBABEhcKE0VSUk9SX09SSUdJTl9TRVJWRVIQAhIZChVFUlJPUl9PUklHSU5fQ0hBVFdJUkUQAzpUCgZmYWNhZGUSHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxi4jgMgASgLMhouY2hhdHdpcmUudjEuRmFjYWRlQmluZGluZ1IGZmFjYWRlOkwKBGh0dHASHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxi5jgMgASgLMhYuY2hhdHdpcmUudjEuSHR0cFJvdXRlUgRodHRwOl4KDWNsaWVudF9tZXRob2QSHC5nb29nbGUucHJvdG9idWYuRmlsZU9wdGlvbnMYuI4DIAMoCzIZLmNoYXR3aXJlLnYxLkNsaWVudE1ldGhvZFIMY2xpZW50TWV0aG9kOk4KBXJ1bGVzEh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucxi4jgMgASgLMhcuY2hhdHdpcmUudjEuRmllbGRSdWxlc1IFcnVsZXM6UAoFZXZlbnQSHS5nb29nbGUucHJvdG9idWYuRmllbGRPcHRpb25zGLmOAyABKAsyGS5jaGF0d2lyZS52MS5FdmVudEJpbmRpbmdSBWV2ZW50OkAKC2ZhY2FkZV9uYW1lEh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucxi6jgMgASgJUgpmYWNhZGVOYW1lOmEKDmNvbnN0YW50X3RhYmxlEhwuZ29vZ2xlLnByb3RvYnVmLkVudW1PcHRpb25zGLiOAyABKA4yGi5jaGF0d2lyZS52MS5Db25zdGFudFRhYmxlUg1jb25zdGFudFRhYmxlOl4KCGNvbnN0YW50EiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYuI4DIAEoCzIdLmNoYXR3aXJlLnYxLk9mZmljaWFsQ29uc3RhbnRSCGNvbnN0YW50OlUKBWVycm9yEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYuY4DIAEoCzIaLmNoYXR3aXJlLnYxLk9mZmljaWFsRXJyb3JSBWVycm9yYgZwcm90bzM", [file_google_protobuf_descriptor]);
 
 /**
  * FacadeBinding ties an RPC to the TencentCloudChat instance method it serves.
@@ -47,6 +47,13 @@ export type FacadeBinding = Message<"chatwire.v1.FacadeBinding"> & {
    * @generated from field: chatwire.v1.RateLimit rate_limit = 4;
    */
   rateLimit?: RateLimit | undefined;
+
+  /**
+   * How the official method is called: its parameters and the official SDK's parameter check.
+   *
+   * @generated from field: chatwire.v1.FacadeSignature signature = 5;
+   */
+  signature?: FacadeSignature | undefined;
 };
 
 /**
@@ -55,6 +62,90 @@ export type FacadeBinding = Message<"chatwire.v1.FacadeBinding"> & {
  */
 export const FacadeBindingSchema: GenMessage<FacadeBinding> = /*@__PURE__*/
   messageDesc(file_chatwire_v1_options, 0);
+
+/**
+ * FacadeSignature is how an official method is called, as @tencentcloud/chat 3.6.6 declares and checks it.
+ *
+ * @generated from message chatwire.v1.FacadeSignature
+ */
+export type FacadeSignature = Message<"chatwire.v1.FacadeSignature"> & {
+  /**
+   * Whether the method is declared synchronous (it returns a value, not a Promise).
+   *
+   * @generated from field: bool sync = 1;
+   */
+  sync: boolean;
+
+  /**
+   * The declared positional parameter names; "options" stands for an options object, e.g. ["message", "options"].
+   *
+   * @generated from field: repeated string params = 2;
+   */
+  params: string[];
+
+  /**
+   * The official SDK's runtime parameter check; a call that breaks it throws "Params validate failed.".
+   *
+   * @generated from field: repeated chatwire.v1.FacadeParamRule param_rules = 3;
+   */
+  paramRules: FacadeParamRule[];
+
+  /**
+   * Whether `param_rules` check positional arguments (by position) rather than keys of the options object.
+   *
+   * @generated from field: bool positional_rules = 4;
+   */
+  positionalRules: boolean;
+};
+
+/**
+ * Describes the message chatwire.v1.FacadeSignature.
+ * Use `create(FacadeSignatureSchema)` to create a new message.
+ */
+export const FacadeSignatureSchema: GenMessage<FacadeSignature> = /*@__PURE__*/
+  messageDesc(file_chatwire_v1_options, 1);
+
+/**
+ * FacadeParamRule is one rule of the official SDK's runtime parameter check.
+ *
+ * @generated from message chatwire.v1.FacadeParamRule
+ */
+export type FacadeParamRule = Message<"chatwire.v1.FacadeParamRule"> & {
+  /**
+   * The options key, or the positional parameter name.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The expected type as the official table spells it: "String", "Array", "Object", "Function", "Number", ...
+   *
+   * @generated from field: string type = 2;
+   */
+  type: string;
+
+  /**
+   * Whether an empty value (undefined, null, "", [], 0, {}) fails.
+   *
+   * @generated from field: bool required = 3;
+   */
+  required: boolean;
+
+  /**
+   * Whether the official SDK adds a custom check (the facade implements them by method and key).
+   *
+   * @generated from field: bool has_custom_validator = 4;
+   */
+  hasCustomValidator: boolean;
+};
+
+/**
+ * Describes the message chatwire.v1.FacadeParamRule.
+ * Use `create(FacadeParamRuleSchema)` to create a new message.
+ */
+export const FacadeParamRuleSchema: GenMessage<FacadeParamRule> = /*@__PURE__*/
+  messageDesc(file_chatwire_v1_options, 2);
 
 /**
  * RateLimit is a token window applied per user and per limit name.
@@ -96,7 +187,7 @@ export type RateLimit = Message<"chatwire.v1.RateLimit"> & {
  * Use `create(RateLimitSchema)` to create a new message.
  */
 export const RateLimitSchema: GenMessage<RateLimit> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_options, 1);
+  messageDesc(file_chatwire_v1_options, 3);
 
 /**
  * ClientMethod declares a facade method the client implements locally, without an RPC.
@@ -131,6 +222,13 @@ export type ClientMethod = Message<"chatwire.v1.ClientMethod"> & {
    * @generated from field: string reason = 4;
    */
   reason: string;
+
+  /**
+   * How the official method is called: its parameters and the official SDK's parameter check.
+   *
+   * @generated from field: chatwire.v1.FacadeSignature signature = 5;
+   */
+  signature?: FacadeSignature | undefined;
 };
 
 /**
@@ -138,7 +236,7 @@ export type ClientMethod = Message<"chatwire.v1.ClientMethod"> & {
  * Use `create(ClientMethodSchema)` to create a new message.
  */
 export const ClientMethodSchema: GenMessage<ClientMethod> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_options, 2);
+  messageDesc(file_chatwire_v1_options, 4);
 
 /**
  * FieldRules are the documented limits of one request field; the server checks them with generated code.
@@ -201,7 +299,7 @@ export type FieldRules = Message<"chatwire.v1.FieldRules"> & {
  * Use `create(FieldRulesSchema)` to create a new message.
  */
 export const FieldRulesSchema: GenMessage<FieldRules> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_options, 3);
+  messageDesc(file_chatwire_v1_options, 5);
 
 /**
  * HttpRoute maps an RPC onto a REST route, in the style of google.api.http.
@@ -262,7 +360,7 @@ export type HttpRoute = Message<"chatwire.v1.HttpRoute"> & {
  * Use `create(HttpRouteSchema)` to create a new message.
  */
 export const HttpRouteSchema: GenMessage<HttpRoute> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_options, 4);
+  messageDesc(file_chatwire_v1_options, 6);
 
 /**
  * OfficialConstant is the official key and runtime value an enum value stands for.
@@ -320,7 +418,7 @@ export type OfficialConstant = Message<"chatwire.v1.OfficialConstant"> & {
  * Use `create(OfficialConstantSchema)` to create a new message.
  */
 export const OfficialConstantSchema: GenMessage<OfficialConstant> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_options, 5);
+  messageDesc(file_chatwire_v1_options, 7);
 
 /**
  * OfficialError describes an error code as the official packages name it.
@@ -369,7 +467,7 @@ export type OfficialError = Message<"chatwire.v1.OfficialError"> & {
  * Use `create(OfficialErrorSchema)` to create a new message.
  */
 export const OfficialErrorSchema: GenMessage<OfficialError> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_options, 6);
+  messageDesc(file_chatwire_v1_options, 8);
 
 /**
  * EventBinding ties an event-stream variant to the official event it raises.
@@ -390,7 +488,7 @@ export type EventBinding = Message<"chatwire.v1.EventBinding"> & {
  * Use `create(EventBindingSchema)` to create a new message.
  */
 export const EventBindingSchema: GenMessage<EventBinding> = /*@__PURE__*/
-  messageDesc(file_chatwire_v1_options, 7);
+  messageDesc(file_chatwire_v1_options, 9);
 
 /**
  * ConstantTable names the official namespace an enum's values populate.
