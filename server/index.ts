@@ -7,6 +7,7 @@ import { createInProcessBus } from "./events/event-bus.js";
 import { isRawEventStream, serveRawEventStream } from "./events/raw-event-stream.js";
 import { createStreamEventsHandlers } from "./events/stream-events-handler.js";
 import { registerServices, services, type ServiceHandlers } from "./generated/services.js";
+import { applyCors } from "./http/cors.js";
 import { listen } from "./http/listen.js";
 import { resolveOptions, type ServerOptions } from "./options.js";
 import { createPresenceAdminHandlers } from "./presence/presence-admin-handlers.js";
@@ -92,7 +93,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const listening = await listen(
     (req, res) => {
       const path = (req.url ?? "/").split("?")[0]!;
-      if (req.method === "GET" && path === "/healthz") {
+      if (applyCors(req, res, config.corsOrigins)) {
+        // a preflight, answered
+      } else if (req.method === "GET" && path === "/healthz") {
         (res as import("node:http").ServerResponse).writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
       } else if (isRawEventStream(req) && serveRawEventStream(req, res, streamDeps)) {
         // served by the raw writer

@@ -1,6 +1,7 @@
 // The options of `startServer`, with the defaults a fresh machine needs (no external services).
 import { randomBytes } from "node:crypto";
 import type { Clock } from "./clock.js";
+import type { CorsOrigins } from "./http/cors.js";
 import { defaultPresenceOptions, type PresenceOptions } from "./presence/presence-options.js";
 
 export interface ServerOptions {
@@ -24,6 +25,8 @@ export interface ServerOptions {
   logLevel?: string;
   /** The clock every timeout reads; tests pass a manual one. */
   clock?: Clock;
+  /** Origins browser apps may call from: "*" (default; auth is a bearer token, not a cookie) or a list. */
+  corsOrigins?: CorsOrigins;
 }
 
 export interface ResolvedOptions {
@@ -36,6 +39,7 @@ export interface ResolvedOptions {
   orgName: string;
   keepaliveMs: number;
   logLevel: string;
+  corsOrigins: CorsOrigins;
 }
 
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -49,5 +53,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     orgName: options.orgName ?? "chatwire",
     keepaliveMs: options.keepaliveMs ?? 15_000,
     logLevel: options.logLevel ?? "info",
+    corsOrigins: options.corsOrigins ?? "*",
   };
 }

@@ -32,3 +32,35 @@ describe("listener", () => {
     }
   });
 });
+
+describe("CORS", () => {
+  it("answers a browser preflight for a Connect call with the bearer header", async () => {
+    const res = await fetch(`${server.url}/chatwire.v1.UserStatusService/GetUserStatus`, {
+      method: "OPTIONS",
+      headers: { origin: "http://app.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
+    });
+    assert.equal(res.status, 204);
+    assert.equal(res.headers.get("access-control-allow-origin"), "*");
+    assert.match(res.headers.get("access-control-allow-headers") ?? "", /Authorization/);
+    assert.match(res.headers.get("access-control-allow-methods") ?? "", /POST/);
+  });
+
+  it("lets browsers read responses of a cross-origin call", async () => {
+    const res = await fetch(`${server.url}/healthz`, { headers: { origin: "http://app.example" } });
+    assert.equal(res.headers.get("access-control-allow-origin"), "*");
+  });
+
+  it("refuses origins outside a configured list", async () => {
+    const narrow = await startServer({ storage: "memory", logLevel: "silent", corsOrigins: ["http://good.example"] });
+    try {
+      const preflight = (origin: string) =>
+        fetch(`${narrow.url}/chatwire.v1.SessionService/Login`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST" } });
+      assert.equal((await preflight("http://evil.example")).status, 403);
+      const ok = await preflight("http://good.example");
+      assert.equal(ok.status, 204);
+      assert.equal(ok.headers.get("access-control-allow-origin"), "http://good.example");
+    } finally {
+      await narrow.close();
+    }
+  });
+});
