@@ -1,20 +1,19 @@
 // `npm run bench`: presence fan-out. One user with N subscribers (and a second device of its own) changes its custom
 // status K times, one change in flight. Reports server CPU per delivered notification, deliveries per second and
 // set→delivered latency. The server runs in a child process; this process is the load generator.
-import { fork } from "node:child_process";
 import http2 from "node:http2";
-import { fileURLToPath } from "node:url";
 import { createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { SessionService } from "../gen/chatwire/v1/session_pb.js";
 import { UserStatusService } from "../gen/chatwire/v1/user_status_pb.js";
 import { genUserSig } from "../server/auth/user-sig.js";
+import { BENCH_SDK_APP_ID, BENCH_SECRET_KEY, percentile, startBenchServer } from "./server-harness.js";
 
 const N = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const K = Number(process.env.BENCH_CHANGES ?? 200);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
-const SECRET = "bench-secret-key";
-const SDK_APP_ID = 1400000000;
+const SECRET = BENCH_SECRET_KEY;
+const SDK_APP_ID = BENCH_SDK_APP_ID;
 
 interface Peer {
   userId: string;
@@ -23,22 +22,9 @@ interface Peer {
   abort: AbortController;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function main(): Promise<void> {
-  const child = fork(fileURLToPath(new URL("./server-process.ts", import.meta.url)), {
-    execArgv: ["--import", "tsx"],
-    env: { ...process.env, BENCH_SECRET_KEY: SECRET },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const ask = <T>(cmd: string) =>
-    new Promise<T>((resolve) => {
-      child.once("message", (m) => resolve(m as T));
-      child.send({ cmd });
-    });
-  const { url } = await new Promise<{ url: string }>((resolve) => child.once("message", (m) => resolve(m as { url: string })));
+export async function benchPresenceFanout(): Promise<void> {
+  const server = await startBenchServer();
+  const url = server.url;
 
   const login = async (userId: string, deviceId = ""): Promise<Peer> => {
     const transport = createConnectTransport({ baseUrl: url, httpVersion: "2", useBinaryFormat: true });
@@ -92,7 +78,7 @@ async function main(): Promise<void> {
     });
   };
 
-  console.log(`bench: presence fan-out, N=${N} subscribers + 1 own device, K=${K} changes (one in flight), server pid ${child.pid}`);
+  console.log(`bench: presence fan-out, N=${N} subscribers + 1 own device, K=${K} changes (one in flight), server pid ${server.pid}`);
   const alice = await login("alice", "web_a");
   const aliceSecond = await login("alice", "web_b");
   const subscribers: Peer[] = [];
@@ -117,25 +103,22 @@ async function main(): Promise<void> {
   for (let i = 0; i < WARMUP; i++) await change(`warmup-${i}`);
   latencies.length = 0;
 
-  const cpuBefore = (await ask<{ cpu: NodeJS.CpuUsage }>("cpu")).cpu;
+  const before = await server.usage();
   const started = process.hrtime.bigint();
   for (let i = 0; i < K; i++) await change(`status-${i}`);
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const { cpu: cpuAfter, mem } = await ask<{ cpu: NodeJS.CpuUsage; mem: number }>("cpu");
+  const after = await server.usage();
 
   const deliveries = K * recipients;
-  const cpuUs = cpuAfter.user - cpuBefore.user + (cpuAfter.system - cpuBefore.system);
+  const cpuUs = after.cpuUs - before.cpuUs;
   latencies.sort((a, b) => a - b);
   console.log(`deliveries:                 ${deliveries} in ${(elapsedMs / 1000).toFixed(2)} s`);
   console.log(`server CPU per delivery:    ${(cpuUs / deliveries).toFixed(1)} µs   (ejabberd: 39 µs at N=1000; target ≤ 39, goal 20)`);
   console.log(`deliveries per second:      ${Math.round(deliveries / (elapsedMs / 1000))}`);
   console.log(`set→delivered latency:      p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms   (ejabberd p99: 50 ms)`);
-  console.log(`server RSS:                 ${(mem / 1048576).toFixed(0)} MiB`);
+  console.log(`server RSS:                 ${(after.rss / 1048576).toFixed(0)} MiB`);
 
   for (const p of [...subscribers, aliceSecond]) p.abort.abort();
-  child.send({ cmd: "stop" });
-  await new Promise((resolve) => child.once("exit", resolve));
-  process.exit(0);
+  await server.stop();
 }
 
-await main();

@@ -1,0 +1,45 @@
+// Starts the benchmark's server in its own process and reads its CPU time over IPC, so the load generator's work
+// never counts as server work.
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const BENCH_SECRET_KEY = "bench-secret-key";
+export const BENCH_SDK_APP_ID = 1400000000;
+
+export interface BenchServer {
+  url: string;
+  pid: number;
+  /** Server CPU time (user + system) in microseconds, and its resident memory in bytes. */
+  usage(): Promise<{ cpuUs: number; rss: number }>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchServer(): Promise<BenchServer> {
+  const child: ChildProcess = fork(fileURLToPath(new URL("./server-process.ts", import.meta.url)), {
+    // BENCH_PROFILE=dir writes a V8 CPU profile of the server into dir.
+    execArgv: ["--import", "tsx", ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])],
+    env: { ...process.env, BENCH_SECRET_KEY },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const next = <T>() => new Promise<T>((resolve) => child.once("message", (m) => resolve(m as T)));
+  const { url } = await next<{ url: string }>();
+  return {
+    url,
+    pid: child.pid!,
+    async usage() {
+      const reply = next<{ cpu: NodeJS.CpuUsage; mem: number }>();
+      child.send({ cmd: "cpu" });
+      const { cpu, mem } = await reply;
+      return { cpuUs: cpu.user + cpu.system, rss: mem };
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.send({ cmd: "stop" });
+      await exited;
+    },
+  };
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
