@@ -36,6 +36,9 @@ function rulesText(spec: Spec, m: DescMessage, f: DescField): string {
   if (r.maxItems) parts.push(`≤ ${r.maxItems} items`);
   if (r.maxBytes) parts.push(`≤ ${r.maxBytes} bytes`);
   if (r.minValue !== 0n || r.maxValue !== 0n) parts.push(`range [${r.minValue}, ${r.maxValue || "∞"}]`);
+  if (r.maxKeyBytes) parts.push(`keys ≤ ${r.maxKeyBytes} bytes`);
+  if (r.maxValueBytes) parts.push(`values ≤ ${r.maxValueBytes} bytes`);
+  if (r.maxTotalBytes) parts.push(`≤ ${r.maxTotalBytes} bytes in all`);
   if (r.facadeTruncateTo) parts.push(`facade trims to ${r.facadeTruncateTo}`);
   if (r.errorCode) parts.push(`violation → ${r.errorCode}`);
   return parts.join(", ");

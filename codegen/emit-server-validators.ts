@@ -140,6 +140,21 @@ function checks(field: DescField, rules: FieldRules): { lines: string[]; needsSc
       else out.push(`  if (${v} !== undefined && toBinary(${schema}, ${v}).length > ${rules.maxBytes}) ${fail(what)}`);
     }
   }
+  if (isMap && (rules.maxKeyBytes > 0 || rules.maxValueBytes > 0 || rules.maxTotalBytes > 0)) {
+    const stringValues = field.fieldKind === "map" && field.mapKind === "scalar" && field.scalar === ScalarType.STRING;
+    const lines = [`  {`, `    let total = 0;`, `    for (const [k, value] of Object.entries(${v})) {`];
+    lines.push(`      const keyBytes = utf8Length(k);`);
+    if (rules.maxKeyBytes > 0) lines.push(`      if (keyBytes > ${rules.maxKeyBytes}) ${fail(`key exceeds ${rules.maxKeyBytes} bytes`)}`);
+    if (stringValues) {
+      lines.push(`      const valueBytes = utf8Length(value);`);
+      if (rules.maxValueBytes > 0) lines.push(`      if (valueBytes > ${rules.maxValueBytes}) ${fail(`value exceeds ${rules.maxValueBytes} bytes`)}`);
+      lines.push(`      total += keyBytes + valueBytes;`);
+    } else lines.push(`      total += keyBytes; void value;`);
+    lines.push(`    }`);
+    if (rules.maxTotalBytes > 0) lines.push(`    if (total > ${rules.maxTotalBytes}) ${fail(`exceeds ${rules.maxTotalBytes} bytes in all`)}`);
+    lines.push(`  }`);
+    out.push(...lines);
+  }
   const numeric = scalar !== undefined && scalar !== ScalarType.STRING && scalar !== ScalarType.BYTES && scalar !== ScalarType.BOOL;
   if (numeric && (rules.minValue !== 0n || rules.maxValue !== 0n)) {
     const cond = (x: string) => [`${x} < ${num(rules.minValue)}`, ...(rules.maxValue !== 0n ? [`${x} > ${num(rules.maxValue)}`] : [])].join(" || ");

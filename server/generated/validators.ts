@@ -460,6 +460,17 @@ export function validateInitGroupAttributesRequest(m: InitGroupAttributesRequest
   if (m.groupId.length === 0) return { field: "group_id", code: 70402, message: "group_id is required" };
   if (Object.keys(m.groupAttributes).length === 0) return { field: "group_attributes", code: 70402, message: "group_attributes is required" };
   if (Object.keys(m.groupAttributes).length > 16) return { field: "group_attributes", code: 70402, message: "group_attributes holds more than 16 items" };
+  {
+    let total = 0;
+    for (const [k, value] of Object.entries(m.groupAttributes)) {
+      const keyBytes = utf8Length(k);
+      if (keyBytes > 32) return { field: "group_attributes", code: 70402, message: "group_attributes key exceeds 32 bytes" };
+      const valueBytes = utf8Length(value);
+      if (valueBytes > 4096) return { field: "group_attributes", code: 70402, message: "group_attributes value exceeds 4096 bytes" };
+      total += keyBytes + valueBytes;
+    }
+    if (total > 16384) return { field: "group_attributes", code: 70402, message: "group_attributes exceeds 16384 bytes in all" };
+  }
   return undefined;
 }
 
@@ -713,6 +724,17 @@ export function validateSetGroupAttributesRequest(m: SetGroupAttributesRequest):
   if (m.groupId.length === 0) return { field: "group_id", code: 70402, message: "group_id is required" };
   if (Object.keys(m.groupAttributes).length === 0) return { field: "group_attributes", code: 70402, message: "group_attributes is required" };
   if (Object.keys(m.groupAttributes).length > 16) return { field: "group_attributes", code: 70402, message: "group_attributes holds more than 16 items" };
+  {
+    let total = 0;
+    for (const [k, value] of Object.entries(m.groupAttributes)) {
+      const keyBytes = utf8Length(k);
+      if (keyBytes > 32) return { field: "group_attributes", code: 70402, message: "group_attributes key exceeds 32 bytes" };
+      const valueBytes = utf8Length(value);
+      if (valueBytes > 4096) return { field: "group_attributes", code: 70402, message: "group_attributes value exceeds 4096 bytes" };
+      total += keyBytes + valueBytes;
+    }
+    if (total > 16384) return { field: "group_attributes", code: 70402, message: "group_attributes exceeds 16384 bytes in all" };
+  }
   return undefined;
 }
 

@@ -41,6 +41,8 @@ message GetThingsRequest {
   optional string name = 3 [(chatwire.v1.rules) = {max_bytes: 4}];
   // Page.
   int64 page = 4 [(chatwire.v1.rules) = {min_value: 1 max_value: 9}];
+  // Attributes.
+  map<string, string> attrs = 5 [(chatwire.v1.rules) = {max_key_bytes: 3 max_value_bytes: 5 max_total_bytes: 7}];
 }
 // GetThingsResponse is a sample.
 message GetThingsResponse {}
@@ -82,6 +84,9 @@ describe("codegen", () => {
     assert.match(out, /if \(m\.ids\.length > 3\) return \{ field: "ids", code: 1234/);
     assert.match(out, /if \(m\.name !== undefined && \(utf8Length\(m\.name\) > 4\)\)/);
     assert.match(out, /if \(m\.page < 1n \|\| m\.page > 9n\)/);
+    assert.match(out, /if \(keyBytes > 3\) return \{ field: "attrs"/);
+    assert.match(out, /if \(valueBytes > 5\) return \{ field: "attrs"/);
+    assert.match(out, /if \(total > 7\) return \{ field: "attrs"/);
   });
 
   it("emits the REST route table", () => {
