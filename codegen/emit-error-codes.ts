@@ -1,5 +1,6 @@
 // Emits the table of every error code in the spec (number → name, message, Connect code), for the server's error
-// mapping and the facade's error messages.
+// mapping and the facade's error messages. The same table is written into client/ and server/ on purpose: the
+// facade ships to browsers without the server, and the server runs without the facade.
 import { emitTypeScript, type GeneratedFile } from "./generated-file.js";
 import type { Spec } from "./load-spec.js";
 
