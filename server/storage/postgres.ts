@@ -3,6 +3,7 @@
 // multi-row upsert, and flushes never overlap, so a later put of a user can never be overtaken by an earlier one.
 import pg from "pg";
 import { migrations } from "./migrations/index.js";
+import { createGroupCommit } from "./group-commit.js";
 import type {
   AccountStore,
   PresenceRecord,
@@ -109,37 +110,9 @@ interface PresenceRow {
   update_time: string;
 }
 
-interface PendingPut {
-  records: readonly PresenceRecord[];
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
 
 function createPresenceStore(pool: pg.Pool): { store: PresenceStore; drain: () => Promise<void> } {
-  let pending: PendingPut[] = [];
-  let timer: NodeJS.Immediate | undefined;
-  let inFlight: Promise<void> | undefined;
-
-  function schedule(): void {
-    if (!timer && !inFlight) timer = setImmediate(flush);
-  }
-  function flush(): void {
-    if (timer) clearImmediate(timer);
-    timer = undefined;
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
-    inFlight = upsertAll(pool, batch.flatMap((put) => put.records)).then(
-      () => batch.forEach((put) => put.resolve()),
-      (err: unknown) => batch.forEach((put) => put.reject(err)),
-    );
-    // Puts that arrived during this flush go out together as soon as it ends.
-    void inFlight.finally(() => {
-      inFlight = undefined;
-      if (pending.length > 0) schedule();
-    });
-  }
-
+  const commits = createGroupCommit<PresenceRecord>((records) => upsertAll(pool, records));
   return {
     store: {
       async get(userIds) {
@@ -149,20 +122,9 @@ function createPresenceStore(pool: pg.Pool): { store: PresenceStore; drain: () =
         for (const row of rows) found.set(row.user_id, toRecord(row));
         return found;
       },
-      put(records) {
-        return new Promise<void>((resolve, reject) => {
-          pending.push({ records, resolve, reject });
-          schedule();
-        });
-      },
+      put: (records) => commits.add(records),
     },
-    async drain() {
-      // inFlight never rejects (both outcomes are handled above), and its finally() runs before this loop resumes.
-      while (timer || inFlight || pending.length > 0) {
-        if (inFlight) await inFlight;
-        else flush();
-      }
-    },
+    drain: () => commits.drain(),
   };
 }
 

@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { migrations } from "./migrations/index.js";
+import { createGroupCommit } from "./group-commit.js";
 import type {
   AccountStore,
   PresenceRecord,
@@ -38,7 +39,7 @@ export function openSqliteStorage(path: string): Storage {
     subscriptions: createSubscriptionStore(db),
     async close() {
       if (!db.open) return;
-      presence.flushNow();
+      await presence.drain();
       db.close();
     },
   };
@@ -87,13 +88,8 @@ interface PresenceRow {
   update_time: number;
 }
 
-interface PendingPut {
-  records: readonly PresenceRecord[];
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
 
-function createPresenceStore(db: Db): { store: PresenceStore; flushNow: () => void } {
+function createPresenceStore(db: Db): { store: PresenceStore; drain: () => Promise<void> } {
   const select = db.prepare<[string], PresenceRow>(
     "SELECT * FROM presence WHERE user_id IN (SELECT value FROM json_each(?))",
   );
@@ -102,31 +98,12 @@ function createPresenceStore(db: Db): { store: PresenceStore; flushNow: () => vo
      ON CONFLICT (user_id) DO UPDATE SET custom_status = excluded.custom_status, devices = excluded.devices,
        logged_out = excluded.logged_out, last_active_time = excluded.last_active_time, update_time = excluded.update_time`,
   );
-  const writeAll = db.transaction((batch: readonly PendingPut[]) => {
-    for (const put of batch) {
-      for (const r of put.records) {
-        upsert.run(r.userId, r.customStatus, JSON.stringify(r.devices), r.loggedOut ? 1 : 0, r.lastActiveTime, r.updateTime);
-      }
+  const writeAll = db.transaction((records: readonly PresenceRecord[]) => {
+    for (const r of records) {
+      upsert.run(r.userId, r.customStatus, JSON.stringify(r.devices), r.loggedOut ? 1 : 0, r.lastActiveTime, r.updateTime);
     }
   });
-
-  // Calls made in the same tick queue here and share the transaction that flushNow runs on the next setImmediate.
-  let pending: PendingPut[] = [];
-  let timer: NodeJS.Immediate | undefined;
-  function flushNow(): void {
-    if (timer) clearImmediate(timer);
-    timer = undefined;
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
-    try {
-      writeAll.immediate(batch);
-    } catch (err) {
-      for (const put of batch) put.reject(err);
-      return;
-    }
-    for (const put of batch) put.resolve();
-  }
+  const commits = createGroupCommit<PresenceRecord>((records) => writeAll.immediate(records));
 
   const store: PresenceStore = {
     async get(userIds) {
@@ -136,13 +113,10 @@ function createPresenceStore(db: Db): { store: PresenceStore; flushNow: () => vo
     },
     put(records) {
       if (!db.open) return Promise.reject(new Error("storage is closed"));
-      return new Promise<void>((resolve, reject) => {
-        pending.push({ records, resolve, reject });
-        timer ??= setImmediate(flushNow);
-      });
+      return commits.add(records);
     },
   };
-  return { store, flushNow };
+  return { store, drain: () => commits.drain() };
 }
 
 function toRecord(row: PresenceRow): PresenceRecord {
