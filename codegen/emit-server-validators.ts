@@ -80,13 +80,10 @@ export function emitServerValidators(spec: Spec): GeneratedFile {
     functions.push(`/** Checks the documented limits of ${m.typeName}. */\nexport function ${fnName(m)}(m: ${tsName(m)}): Violation | undefined {\n${body.join("\n")}\n  return undefined;\n}`);
     table.push(`  ${JSON.stringify(m.typeName)}: ${fnName(m)} as Validator,`);
   }
-  const importLines = (map: Map<string, Set<string>>, typeOnly: boolean) =>
-    [...map].sort(([a], [b]) => a.localeCompare(b)).map(([mod, names]) => `import ${typeOnly ? "type " : ""}{ ${[...names].sort().join(", ")} } from ${JSON.stringify(mod)};`);
   // Types and schemas of one module share a file: merge them into one import to keep it tidy.
   const merged = new Map<string, string[]>();
   for (const [mod, names] of typeImports) merged.set(mod, [...names].sort().map((n) => `type ${n}`));
   for (const [mod, names] of valueImports) merged.set(mod, [...(merged.get(mod) ?? []), ...[...names].sort()]);
-  void importLines;
   return emitTypeScript(SERVER_VALIDATORS_PATH, "emit-server-validators.ts", [
     ...(usesToBinary ? [`import { toBinary } from "@bufbuild/protobuf";`] : []),
     `import { utf8Length, type Violation } from "../validation/violation.js";`,

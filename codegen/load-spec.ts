@@ -204,8 +204,3 @@ export function* allMessages(messages: readonly DescMessage[]): Generator<DescMe
 export function constantValue(c: OfficialConstant): string | number {
   return c.value.case === "numberValue" ? c.value.value : c.value.case === "stringValue" ? c.value.value : "";
 }
-
-/** The TS identifier protobuf-es gives a descriptor's generated export (its local name). */
-export function exportName(desc: DescService | DescMessage | DescEnum): string {
-  return desc.kind === "message" ? `${desc.name}Schema` : desc.kind === "enum" ? `${desc.name}Schema` : desc.name;
-}

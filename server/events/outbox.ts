@@ -53,10 +53,6 @@ export class Outbox {
     markDirty(this);
   }
 
-  isClosed(): boolean {
-    return this.closed;
-  }
-
   /** Attaches a stream; events pending since login (or since the last stream) are delivered on the next flush. */
   attach(sink: OutboxSink): void {
     this.sink = sink;

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { fromBinary } from "@bufbuild/protobuf";
 import { EventService, StreamEventsRequestSchema } from "../../gen/chatwire/v1/event_pb.js";
+import { bearerToken } from "../http/bearer-token.js";
 import { envelope, eventsEnvelope, frameMessage } from "./frames.js";
 import { runEventStream, type EventStreamDeps } from "./event-stream.js";
 
@@ -47,9 +48,7 @@ function readRequest(req: Request): Promise<Uint8Array> {
  * the caller can hand it to the Connect router otherwise.
  */
 export function serveRawEventStream(req: Request, res: Response, deps: EventStreamDeps): boolean {
-  const auth = req.headers["authorization"];
-  const token = typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7).trim() : "";
-  const session = deps.sessions.get(token);
+  const session = deps.sessions.get(bearerToken(req.headers["authorization"]));
   if (!session) return false;
   deps.sessions.touch(session);
   void readRequest(req).then(

@@ -10,6 +10,7 @@ import { httpRoutes, type HttpRoute } from "../generated/http-routes.js";
 import type { ServiceHandlers } from "../generated/services.js";
 import { validators } from "../generated/validators.js";
 import type { Clock } from "../clock.js";
+import { bearerToken } from "../http/bearer-token.js";
 import { verifyAdmin } from "../rpc/admin-auth.js";
 import { officialCodeOf, messageOf } from "../rpc/chat-error.js";
 import { errorCodes } from "../generated/error-codes.js";
@@ -100,9 +101,7 @@ export async function handleRest(req: Request, res: Response, deps: RestDeps): P
   const { route, params } = found;
   const started = deps.clock.now();
   try {
-    const header = String(req.headers["authorization"] ?? "");
-    const token = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
-    const authCode = verifyAdmin(token, deps);
+    const authCode = verifyAdmin(bearerToken(req.headers["authorization"]), deps);
     if (authCode !== 0) throw new RestError(401, "unauthorized", `administrator token required: ${messageOf(authCode)}`, authCode);
 
     const json: JsonObject = {};

@@ -11,6 +11,7 @@ import type { Session } from "../sessions/session.js";
 import { chatError, officialCodeOf } from "./chat-error.js";
 import { adminKey, sessionKey } from "./context.js";
 import { verifyAdmin } from "./admin-auth.js";
+import { bearerToken } from "../http/bearer-token.js";
 
 /** Methods callable without a session. */
 const PUBLIC_METHODS = new Set(["chatwire.v1.SessionService.Login", "chatwire.v1.SessionService.GetServerTime"]);
@@ -26,11 +27,6 @@ export interface InterceptorDeps {
   logger: Logger;
   /** Requests a method's rate limit does not count, e.g. a status query of oneself. */
   rateLimitExemptions: Readonly<Record<string, (message: unknown, session: Session) => boolean>>;
-}
-
-function bearer(header: Headers): string {
-  const value = header.get("authorization") ?? "";
-  return value.startsWith("Bearer ") ? value.slice(7).trim() : "";
 }
 
 export function createInterceptors(deps: InterceptorDeps): Interceptor[] {
@@ -51,11 +47,11 @@ export function createInterceptors(deps: InterceptorDeps): Interceptor[] {
   const authenticate: Interceptor = (next) => async (req) => {
     const methodName = `${req.service.typeName}.${req.method.name}`;
     if (ADMIN_SERVICES.has(req.service.typeName)) {
-      const code = verifyAdmin(bearer(req.header), deps);
+      const code = verifyAdmin(bearerToken(req.header.get("authorization")), deps);
       if (code !== 0) throw chatError(code);
       req.contextValues.set(adminKey, true);
     } else if (!PUBLIC_METHODS.has(methodName)) {
-      const session = deps.sessions.get(bearer(req.header));
+      const session = deps.sessions.get(bearerToken(req.header.get("authorization")));
       if (!session) throw chatError(990003);
       deps.sessions.touch(session);
       req.contextValues.set(sessionKey, session);
