@@ -1,21 +1,20 @@
 // The reference server's composition root: storage, bus, sessions, domains, RPC router, REST routes, one port.
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { pino } from "pino";
 import { createAccountAdminHandlers } from "./accounts/account-admin-handlers.js";
 import { systemClock } from "./clock.js";
 import { createInProcessBus } from "./events/event-bus.js";
-import { isRawEventStream, serveRawEventStream } from "./events/raw-event-stream.js";
 import { createStreamEventsHandlers } from "./events/stream-events-handler.js";
 import { registerServices, services, type ServiceHandlers } from "./generated/services.js";
-import { applyCors } from "./http/cors.js";
+import { createDispatcher } from "./http/dispatch.js";
 import { listen } from "./http/listen.js";
 import { resolveOptions, type ServerOptions } from "./options.js";
 import { createPresenceAdminHandlers } from "./presence/presence-admin-handlers.js";
 import { Presence } from "./presence/presence.js";
-import { RateLimiter } from "./presence/rate-limiter.js";
 import { createUserStatusHandlers, userStatusRateLimitExemptions } from "./presence/user-status-handlers.js";
-import { findRoute, handleRest } from "./rest/rest-router.js";
+import { processFaults, watchProcessFaults, type ProcessFaults } from "./process-faults.js";
+import { createConnectAdapter } from "./rpc/connect-adapter.js";
 import { createInterceptors } from "./rpc/interceptors.js";
+import { RateLimiter } from "./rpc/rate-limiter.js";
 import { unimplemented } from "./rpc/unimplemented.js";
 import { createSessionHandlers } from "./sessions/session-handlers.js";
 import { SessionRegistry } from "./sessions/session-registry.js";
@@ -24,6 +23,8 @@ import { openStorage } from "./storage/open-storage.js";
 export type { ServerOptions } from "./options.js";
 export type { PresenceOptions } from "./presence/presence-options.js";
 export { createManualClock, systemClock, type Clock, type ManualClock } from "./clock.js";
+export { defaultLimits, type ServerLimits } from "./limits.js";
+export { processFaults, type ProcessFaults } from "./process-faults.js";
 
 export interface RunningServer {
   /** The base URL clients use, e.g. http://127.0.0.1:8080. */
@@ -35,6 +36,8 @@ export interface RunningServer {
   implementedMethods: string[];
   /** The live sessions of a user with their open event streams, for tests and operators. */
   inspectSessions(userId: string): { deviceId: string; openStreams: number }[];
+  /** Unhandled rejections and uncaught exceptions counted in this process so far (each one is a bug). */
+  faults(): ProcessFaults;
   /** Stops accepting connections, ends streams and flushes storage. */
   close(): Promise<void>;
 }
@@ -50,6 +53,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const config = resolveOptions(options);
   const clock = options.clock ?? systemClock;
   const logger = pino({ level: config.logLevel, name: "chatwire" });
+  const unwatchFaults = watchProcessFaults(logger);
+  const { limits } = config;
   const storage = await openStorage(config.storage);
 
   let sessions: SessionRegistry;
@@ -57,19 +62,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     for (const session of sessions.sessionsOf(userId)) session.outbox.push(event);
   }, clock.now);
   let presence: Presence | undefined;
-  const logFailure = (what: string) => (err: unknown) => logger.error({ err }, what);
   sessions = new SessionRegistry({
     clock,
     offlineTimeoutMs: config.presence.offlineTimeoutMs,
+    maxSessionsPerUser: limits.sessionsPerUser,
     lifecycle: {
-      onSessionStarted: (s) => void presence?.sessionStarted(s).catch(logFailure("presence: session start")),
-      onSessionEnded: (s, reason) => void presence?.sessionEnded(s, reason).catch(logFailure("presence: session end")),
-      onUserSigExpired: (s) => s.outbox.push(bus.stamp({ case: "kickedOut", value: { $typeName: "chatwire.v1.KickedOut", type: 3 } })),
+      onSessionStarted: async (s) => presence?.sessionStarted(s),
+      onSessionEnded: async (s, reason) => presence?.sessionEnded(s, reason),
+      onKickedOut: (s, type, delivered) => bus.publishToSession(s, { case: "kickedOut", value: { $typeName: "chatwire.v1.KickedOut", type } }, delivered),
+      onError: (err, what) => logger.error({ err }, what),
     },
   });
   presence = await Presence.create({ storage, bus, clock, sessions, options: config.presence });
 
-  const streamDeps = { sessions, clock, keepaliveMs: config.keepaliveMs };
+  const streamDeps = { sessions, clock, keepaliveMs: config.keepaliveMs, streamBufferBytes: limits.streamBufferBytes, streamDrainTimeoutMs: limits.streamDrainTimeoutMs };
   const handlers: Partial<ServiceHandlers> = {
     session: createSessionHandlers({ sessions, presence, bus, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey }),
     event: createStreamEventsHandlers(streamDeps),
@@ -77,37 +83,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     presenceAdmin: createPresenceAdminHandlers({ presence, clock, orgName: config.orgName, appName: String(config.sdkAppID) }),
     accountAdmin: createAccountAdminHandlers(presence),
   };
-  const rpc = connectNodeAdapter({
+  const caller = { sessions, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey };
+  const rpc = createConnectAdapter({
     routes: (router) => registerServices(router, handlers, unimplemented),
     interceptors: createInterceptors({
-      sessions,
+      ...caller,
       limiter: new RateLimiter(clock),
-      clock,
-      sdkAppId: config.sdkAppID,
-      secretKey: config.secretKey,
       logger,
+      loginAttemptsPerUser: limits.loginAttemptsPerUser,
+      loginAttemptsPerAddress: limits.loginAttemptsPerAddress,
       rateLimitExemptions: userStatusRateLimitExemptions,
     }),
+    limits,
+    caller,
+    logger,
   });
-  const restDeps = { handlers, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey, logger };
-  const listening = await listen(
-    (req, res) => {
-      const path = (req.url ?? "/").split("?")[0]!;
-      if (applyCors(req, res, config.corsOrigins)) {
-        // a preflight, answered
-      } else if (req.method === "GET" && path === "/healthz") {
-        (res as import("node:http").ServerResponse).writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
-      } else if (isRawEventStream(req) && serveRawEventStream(req, res, streamDeps)) {
-        // served by the raw writer
-      } else if (findRoute(req.method ?? "GET", path)) {
-        void handleRest(req, res, restDeps);
-      } else {
-        rpc(req as never, res as never);
-      }
-    },
-    config.port,
-    config.host,
-  );
+  const rest = { handlers, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey, logger, maxBodyBytes: limits.maxBodyBytes };
+  const dispatch = createDispatcher({ corsOrigins: config.corsOrigins, clock, logger, streams: streamDeps, rest, rpc });
+  const listening = await listen(dispatch, config.port, config.host, limits);
   const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
   const url = `http://${hostForUrl}:${listening.port}`;
   logger.debug({ url }, "listening");
@@ -117,12 +110,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     secretKey: config.secretKey,
     implementedMethods: implementedMethods(handlers),
     inspectSessions: (userId) => [...sessions.sessionsOf(userId)].map((s) => ({ deviceId: s.deviceId, openStreams: s.openStreams })),
+    faults: processFaults,
     async close() {
       presence?.stop();
       sessions.endAll();
       await listening.close();
       await bus.close();
       await storage.close();
+      unwatchFaults();
     },
   };
 }

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "./clock.js";
 import type { CorsOrigins } from "./http/cors.js";
+import { resolveLimits, type LimitOptions, type ServerLimits } from "./limits.js";
 import { defaultPresenceOptions, type PresenceOptions } from "./presence/presence-options.js";
 
 export interface ServerOptions {
@@ -27,6 +28,8 @@ export interface ServerOptions {
   clock?: Clock;
   /** Origins browser apps may call from: "*" (default; auth is a bearer token, not a cookie) or a list. */
   corsOrigins?: CorsOrigins;
+  /** Body sizes, timeouts, HTTP/2 settings, stream buffers, sessions and login attempts; see server/limits.ts. */
+  limits?: LimitOptions;
 }
 
 export interface ResolvedOptions {
@@ -40,6 +43,7 @@ export interface ResolvedOptions {
   keepaliveMs: number;
   logLevel: string;
   corsOrigins: CorsOrigins;
+  limits: ServerLimits;
 }
 
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -54,5 +58,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     keepaliveMs: options.keepaliveMs ?? 15_000,
     logLevel: options.logLevel ?? "info",
     corsOrigins: options.corsOrigins ?? "*",
+    limits: resolveLimits(options.limits),
   };
 }

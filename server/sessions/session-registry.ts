@@ -1,22 +1,28 @@
 // The live sessions of this process, indexed by token and by user, and their lifetimes: a session ends on logout,
-// when its UserSig expires (the stream is told KICKED_OUT first), or when it has had no open stream and no request
-// for the offline timeout.
+// when its UserSig expires (the stream is told KICKED_OUT first), when a login past the user's session cap pushes it
+// out (the oldest first, told KICKED_OUT multipleAccount, as the official web SDK's multi-instance rule does), or
+// when it has had no open stream and no request for the offline timeout.
 import { randomBytes } from "node:crypto";
 import type { Clock, TimerHandle } from "../clock.js";
+import { KickedOutType } from "../../gen/chatwire/v1/types_pb.js";
 import { Session, type SessionEndReason } from "./session.js";
 
 export interface SessionLifecycle {
-  /** A session was created (login). */
-  onSessionStarted(session: Session): void;
-  /** A session ended; it is already out of the registry. */
-  onSessionEnded(session: Session, reason: SessionEndReason): void;
-  /** The UserSig of a session expired; called before the session ends so the stream can be told why. */
-  onUserSigExpired(session: Session): void;
+  /** A session was created (login); resolves once what it records is durable. */
+  onSessionStarted(session: Session): Promise<void>;
+  /** A session ended; it is already out of the registry. Resolves once what it records is durable. */
+  onSessionEnded(session: Session, reason: SessionEndReason): Promise<void>;
+  /** A session is being kicked out: tell its stream why, then call `delivered` (the session ends then). */
+  onKickedOut(session: Session, type: KickedOutType, delivered: () => void): void;
+  /** A lifecycle step nobody awaits (a timer's) failed. */
+  onError(err: unknown, what: string): void;
 }
 
 export interface SessionRegistryOptions {
   clock: Clock;
   offlineTimeoutMs: number;
+  /** Live sessions per user; a login past it ends the oldest. */
+  maxSessionsPerUser: number;
   lifecycle: SessionLifecycle;
 }
 
@@ -24,12 +30,16 @@ export class SessionRegistry {
   private readonly byToken = new Map<string, Session>();
   private readonly byUser = new Map<string, Map<string, Session>>();
   private readonly timers = new Map<Session, { expiry: TimerHandle; liveness?: TimerHandle }>();
+  private readonly kicking = new WeakSet<Session>();
   private counter = 0;
 
   constructor(private readonly options: SessionRegistryOptions) {}
 
-  /** Opens a session, or returns the live one of the same user and device (a repeated login). */
-  open(userId: string, deviceId: string, platform: string, userSigExpireAt: number): { session: Session; repeat: boolean } {
+  /**
+   * Opens a session, or returns the live one of the same user and device (a repeated login). `started` resolves once
+   * the login's effects are durable.
+   */
+  open(userId: string, deviceId: string, platform: string, userSigExpireAt: number): { session: Session; repeat: boolean; started: Promise<void> } {
     const now = this.options.clock.now();
     const device = deviceId || `${platform || "web"}_${randomBytes(4).toString("hex")}`;
     const existing = this.byUser.get(userId)?.get(device);
@@ -37,7 +47,7 @@ export class SessionRegistry {
       existing.userSigExpireAt = Math.max(existing.userSigExpireAt, userSigExpireAt);
       existing.lastSeen = now;
       this.armExpiry(existing);
-      return { session: existing, repeat: true };
+      return { session: existing, repeat: true, started: Promise.resolve() };
     }
     const session = new Session(
       `s${++this.counter}`,
@@ -55,8 +65,25 @@ export class SessionRegistry {
     this.timers.set(session, { expiry: { cancel() {} } });
     this.armExpiry(session);
     this.armLiveness(session);
-    this.options.lifecycle.onSessionStarted(session);
-    return { session, repeat: false };
+    const started = this.options.lifecycle.onSessionStarted(session);
+    // Map order is login order: the first sessions are the oldest.
+    for (const old of [...devices.values()].slice(0, Math.max(0, devices.size - this.options.maxSessionsPerUser))) {
+      this.kickOut(old, KickedOutType.MULT_ACCOUNT);
+    }
+    return { session, repeat: false, started };
+  }
+
+  /** Tells a session's stream why, then ends it. */
+  private kickOut(session: Session, type: KickedOutType): void {
+    if (session.ended || this.kicking.has(session)) return;
+    this.kicking.add(session);
+    this.options.lifecycle.onKickedOut(session, type, () => {
+      this.endInBackground(session, type === KickedOutType.USERSIG_EXPIRED ? "userSigExpired" : "kickedOut");
+    });
+  }
+
+  private endInBackground(session: Session, reason: SessionEndReason): void {
+    this.end(session, reason).catch((err: unknown) => this.options.lifecycle.onError(err, `session end (${reason})`));
   }
 
   get(token: string): Session | undefined {
@@ -88,8 +115,9 @@ export class SessionRegistry {
     if (session.openStreams === 0 && !session.ended) this.armLiveness(session);
   }
 
-  end(session: Session, reason: SessionEndReason): void {
-    if (session.ended) return;
+  /** Ends a session; resolves once what its end records (presence) is durable. */
+  end(session: Session, reason: SessionEndReason): Promise<void> {
+    if (session.ended) return Promise.resolve();
     session.ended = reason;
     const timers = this.timers.get(session);
     timers?.expiry.cancel();
@@ -100,12 +128,12 @@ export class SessionRegistry {
     devices?.delete(session.deviceId);
     if (devices?.size === 0) this.byUser.delete(session.userId);
     session.outbox.close();
-    this.options.lifecycle.onSessionEnded(session, reason);
+    return this.options.lifecycle.onSessionEnded(session, reason);
   }
 
   /** Ends every session (server shutdown) without treating it as a logout. */
   endAll(): void {
-    for (const session of [...this.byToken.values()]) this.end(session, "shutdown");
+    for (const session of [...this.byToken.values()]) this.endInBackground(session, "shutdown");
   }
 
   private armExpiry(session: Session): void {
@@ -114,8 +142,7 @@ export class SessionRegistry {
     timers.expiry.cancel();
     // A sig is valid through its last second (expired iff now > time + expire), hence +1000.
     timers.expiry = this.options.clock.schedule(session.userSigExpireAt + 1000 - this.options.clock.now(), () => {
-      this.options.lifecycle.onUserSigExpired(session);
-      this.end(session, "userSigExpired");
+      this.kickOut(session, KickedOutType.USERSIG_EXPIRED);
     });
   }
 
@@ -129,7 +156,7 @@ export class SessionRegistry {
       if (session.ended) return;
       if (session.openStreams > 0) return; // re-armed when the stream closes
       const idle = this.options.clock.now() - session.lastSeen;
-      if (idle >= this.options.offlineTimeoutMs) this.end(session, "offline");
+      if (idle >= this.options.offlineTimeoutMs) this.endInBackground(session, "offline");
       else this.armLiveness(session);
     });
   }
