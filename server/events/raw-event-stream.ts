@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { fromBinary } from "@bufbuild/protobuf";
-import type { ConnectError } from "@connectrpc/connect";
+import { ConnectError } from "@connectrpc/connect";
 import { createEndStreamSerialization, endStreamFlag } from "@connectrpc/connect/protocol-connect";
 import { EventService, StreamEventsRequestSchema } from "../../gen/chatwire/v1/event_pb.js";
 import { bearerToken } from "../http/bearer-token.js";
@@ -38,20 +38,20 @@ export function isRawEventStream(req: Request): boolean {
 /** Reads the request body, refusing (without reading the rest) one over MAX_REQUEST_BYTES. */
 function readRequest(req: Request, res: Response): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
     const tooLarge = () => {
       endWithoutReadingBody(req, res);
       req.removeListener("data", onData);
       req.pause();
       reject(chatError(REQUEST_TOO_LARGE, `a StreamEventsRequest is at most ${MAX_REQUEST_BYTES} bytes`));
     };
-    if (declaredLength(req) > MAX_REQUEST_BYTES) return tooLarge();
-    const chunks: Buffer[] = [];
-    let size = 0;
     const onData = (c: Buffer) => {
       size += c.length;
       if (size > MAX_REQUEST_BYTES) tooLarge();
       else chunks.push(c);
     };
+    if (declaredLength(req) > MAX_REQUEST_BYTES) return tooLarge();
     req.on("data", onData);
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
@@ -129,7 +129,7 @@ export function serveRawEventStream(req: Request, res: Response, deps: EventStre
         stop();
       });
     },
-    (err: ConnectError) => endWithError(res, err),
+    (err: unknown) => (err instanceof ConnectError ? endWithError(res, err) : res.destroy()),
   );
   return true;
 }

@@ -120,13 +120,13 @@ function guardSession(session: Http2Session, limits: ServerLimits): void {
     clearTimeout(firstRequest);
     stream.once("close", () => {
       // A stream the client reset before it was answered: the cost of a rapid-reset flood.
-      if (stream.rstCode === h2.NGHTTP2_NO_ERROR || stream.sentTrailers !== undefined || stream.writableFinished) return;
+      if (stream.rstCode === h2.NGHTTP2_NO_ERROR || stream.headersSent) return;
       const now = Date.now();
       resets.push(now);
       while (resets.length > 0 && resets[0]! <= now - limits.http2ResetWindowMs) resets.shift();
       if (resets.length > limits.http2MaxResetsPerWindow && !session.destroyed) {
         session.goaway(h2.NGHTTP2_ENHANCE_YOUR_CALM);
-        session.destroy();
+        setImmediate(() => session.destroy());
       }
     });
   });

@@ -4,23 +4,31 @@ import { constants as h2 } from "node:http2";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 
+type Request = IncomingMessage | Http2ServerRequest;
+type Response = ServerResponse | Http2ServerResponse;
+
 /**
- * Arranges for the response to end the exchange: HTTP/1.1 answers `connection: close` (Node closes the socket once
- * the response is out), HTTP/2 resets the stream with NO_ERROR once the response is complete (RFC 9113 §8.1).
+ * Once the response is out, ends an exchange whose request body was not read to its end: HTTP/2 resets the stream
+ * with NO_ERROR (RFC 9113 §8.1), HTTP/1.1 closes the connection. Register it before answering.
  */
-export function endWithoutReadingBody(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void {
-  if (req.complete) return;
-  if ("stream" in req) {
-    res.once("finish", () => {
-      if (!req.stream.destroyed && !req.complete) req.stream.close(h2.NGHTTP2_NO_ERROR);
-    });
-  } else if (!res.headersSent) {
-    (res as ServerResponse).setHeader("connection", "close");
-  }
+export function closeIfUnread(req: Request, res: Response): void {
+  res.once("finish", () => {
+    if (req.complete) return;
+    if ("stream" in req) {
+      if (!req.stream.destroyed) req.stream.close(h2.NGHTTP2_NO_ERROR);
+    } else req.socket?.destroySoon();
+  });
 }
 
-/** A body over its limit, announced by its content-length header. */
-export function declaredLength(req: IncomingMessage | Http2ServerRequest): number {
+/** As closeIfUnread, and an HTTP/1.1 response says `connection: close`, for an answer given without the body. */
+export function endWithoutReadingBody(req: Request, res: Response): void {
+  if (req.complete) return;
+  if (!("stream" in req) && !res.headersSent) (res as ServerResponse).setHeader("connection", "close");
+  closeIfUnread(req, res);
+}
+
+/** The body length its content-length header announces (0 when absent). */
+export function declaredLength(req: Request): number {
   const value = req.headers["content-length"];
   const n = typeof value === "string" ? Number(value) : NaN;
   return Number.isFinite(n) ? n : 0;

@@ -19,7 +19,7 @@ import { trailerFlag, trailerParse, trailerSerialize } from "@connectrpc/connect
 import type { Logger } from "pino";
 import { ErrorDetailSchema } from "../../gen/chatwire/v1/error_code_pb.js";
 import { bearerToken } from "../http/bearer-token.js";
-import { declaredLength, endWithoutReadingBody } from "../http/unread-body.js";
+import { closeIfUnread, declaredLength, endWithoutReadingBody } from "../http/unread-body.js";
 import type { ServerLimits } from "../limits.js";
 import { chatError } from "./chat-error.js";
 import { identifyCaller, type CallerDeps } from "./caller.js";
@@ -89,6 +89,10 @@ export function createConnectAdapter(options: ConnectAdapterOptions): (req: Node
     }
     const caller = identifyCaller(handler.service.typeName, handler.method.name, bearerToken(req.headers["authorization"]), options.caller);
     const limit = caller.kind === "admin" || caller.kind === "session" ? limits.maxBodyBytes : limits.maxUnauthenticatedBodyBytes;
+    // Connect refuses a body whose content-length is over the limit without reading it; either way the connection
+    // must then not be reused.
+    if (declaredLength(req) > limit) endWithoutReadingBody(req, res);
+    else closeIfUnread(req, res);
     const contextValues = createContextValues().set(remoteAddressKey, remoteAddressOf(req)).set(transportKey, { req, res });
     const uReq = universalRequestFromNodeRequest(req, res, undefined, contextValues);
     uReq.body = limitBody(uReq.body as AsyncIterable<Uint8Array>, limit, declaredLength(req), () => endWithoutReadingBody(req, res));
