@@ -66,6 +66,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     offlineTimeoutMs: config.presence.offlineTimeoutMs,
     maxSessionsPerUser: limits.sessionsPerUser,
+    sessionReplayEvents: limits.sessionReplayEvents,
     lifecycle: {
       onSessionStarted: async (s) => presence?.sessionStarted(s),
       onSessionEnded: async (s, reason) => presence?.sessionEnded(s, reason),

@@ -36,6 +36,8 @@ export interface ServerLimits {
   streamBufferBytes: number;
   /** How long a stream ended for falling behind may take to send its end before its transport is reset. */
   streamDrainTimeoutMs: number;
+  /** Events a session keeps for a resumed stream (and holds at most while no stream reads); past it, resync. */
+  sessionReplayEvents: number;
   /** Live sessions per user; a login past it ends the oldest with KICKED_OUT (multipleAccount). */
   sessionsPerUser: number;
   /** Login attempts per user ID, and per remote address; past them Login answers 990007. */
@@ -58,6 +60,7 @@ export const defaultLimits: ServerLimits = {
   maxHeaderBytes: 16 << 10,
   streamBufferBytes: 8 << 20,
   streamDrainTimeoutMs: 10_000,
+  sessionReplayEvents: 512,
   sessionsPerUser: 10,
   loginAttemptsPerUser: { requests: 30, windowMs: 60_000 },
   loginAttemptsPerAddress: { requests: 600, windowMs: 60_000 },

@@ -39,13 +39,15 @@ export class Outbox {
 
   constructor(
     private readonly replayCapacity = 512,
-    private readonly pendingCapacity = 4096,
+    // With no stream reading, a session should hold no more than it could replay: the client must resync past that.
+    private readonly pendingCapacity = replayCapacity,
   ) {}
 
   push(event: EncodedEvent): void {
     if (this.closed) return;
     this.recent.push(event);
     if (this.recent.length > this.replayCapacity) this.droppedUpTo = this.recent.shift()!.sequence;
+    // (recent is a FIFO of at most replayCapacity + 1 items: shift() on it stays cheap.)
     // With no stream attached the session keeps only so much: a resumed stream replays from `recent`.
     if (this.pending.length < this.pendingCapacity) this.pending.push(event);
     else this.pendingGap = true;

@@ -9,7 +9,7 @@ import { ConnectError } from "@connectrpc/connect";
 import { createEndStreamSerialization, endStreamFlag } from "@connectrpc/connect/protocol-connect";
 import { EventService, StreamEventsRequestSchema } from "../../gen/chatwire/v1/event_pb.js";
 import { bearerToken } from "../http/bearer-token.js";
-import { declaredLength, endWithoutReadingBody } from "../http/unread-body.js";
+import { declaredLength, endWithoutReadingBody, resetUnlessDrained } from "../http/unread-body.js";
 import { chatError } from "../rpc/chat-error.js";
 import { envelope, eventsEnvelope, frameMessage } from "./frames.js";
 import { runEventStream, type EventStreamDeps } from "./event-stream.js";
@@ -119,9 +119,7 @@ export function serveRawEventStream(req: Request, res: Response, deps: EventStre
           open = false;
           out.end(envelope(endStream.serialize({ metadata: new Headers(), error: chatError(code) }), endStreamFlag));
           // A reader that is not reading will not take the end either: reset once the drain time is up.
-          const reset = setTimeout(() => res.destroy(), deps.streamDrainTimeoutMs);
-          reset.unref();
-          out.once("close", () => clearTimeout(reset));
+          resetUnlessDrained(req, res, deps.streamDrainTimeoutMs);
         },
       });
       out.on("close", () => {

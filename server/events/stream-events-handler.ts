@@ -5,11 +5,11 @@
 // Connect pulls the next frame only once the transport has taken the last one, so frames wait in `queue` while the
 // client does not read; what the queue and the transport hold together is bounded by `streamBufferBytes`, past
 // which the stream ends with 990005 (and its transport is reset if the end itself is not taken in time).
-import { constants as h2 } from "node:http2";
 import { create } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { StreamEventsResponseSchema, type EventService, type StreamEventsResponse } from "../../gen/chatwire/v1/event_pb.js";
+import { resetUnlessDrained } from "../http/unread-body.js";
 import { chatError } from "../rpc/chat-error.js";
 import { transportKey } from "../rpc/connect-adapter.js";
 import { sessionOf } from "../rpc/context.js";
@@ -36,20 +36,6 @@ function transportBuffered(ctx: HandlerContext): number {
   const req = ctx.values.get(transportKey)?.req;
   if (!req) return 0;
   return "stream" in req ? req.stream.writableLength : (req.socket?.writableLength ?? 0);
-}
-
-/** Resets the stream's transport in `ms` unless its response is out by then. */
-function resetUnlessDrained(ctx: HandlerContext, ms: number): void {
-  const transport = ctx.values.get(transportKey);
-  if (!transport) return;
-  const { req, res } = transport;
-  const timer = setTimeout(() => {
-    if ("stream" in req) req.stream.close(h2.NGHTTP2_CANCEL);
-    else req.socket?.destroy();
-  }, ms);
-  timer.unref();
-  res.once("close", () => clearTimeout(timer));
-  res.once("finish", () => clearTimeout(timer));
 }
 
 export function createStreamEventsHandlers(deps: EventStreamDeps): ServiceImpl<typeof EventService> {
@@ -83,7 +69,8 @@ export function createStreamEventsHandlers(deps: EventStreamDeps): ServiceImpl<t
           failure = code;
           queue.length = 0;
           queuedBytes = 0;
-          resetUnlessDrained(ctx, deps.streamDrainTimeoutMs);
+          const transport = ctx.values.get(transportKey);
+          if (transport) resetUnlessDrained(transport.req, transport.res, deps.streamDrainTimeoutMs);
           signal();
         },
       });

@@ -33,3 +33,19 @@ export function declaredLength(req: Request): number {
   const n = typeof value === "string" ? Number(value) : NaN;
   return Number.isFinite(n) ? n : 0;
 }
+
+/**
+ * Resets an exchange whose client stopped taking the response: HTTP/2 cancels the stream (RST_STREAM CANCEL, so the
+ * client drops what it buffered and learns at once), HTTP/1.1 destroys the socket. Armed for `ms`; a response that
+ * is out by then is left alone.
+ */
+export function resetUnlessDrained(req: Request, res: Response, ms: number): void {
+  const timer = setTimeout(() => {
+    if ("stream" in req) {
+      if (!req.stream.destroyed) req.stream.close(h2.NGHTTP2_CANCEL);
+    } else req.socket?.destroy();
+  }, ms);
+  timer.unref();
+  res.once("close", () => clearTimeout(timer));
+  res.once("finish", () => clearTimeout(timer));
+}

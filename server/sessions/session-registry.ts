@@ -23,6 +23,8 @@ export interface SessionRegistryOptions {
   offlineTimeoutMs: number;
   /** Live sessions per user; a login past it ends the oldest. */
   maxSessionsPerUser: number;
+  /** Events a session keeps for replay (and holds at most while no stream reads). */
+  sessionReplayEvents: number;
   lifecycle: SessionLifecycle;
 }
 
@@ -57,6 +59,7 @@ export class SessionRegistry {
       platform || "web",
       userSigExpireAt,
       now,
+      this.options.sessionReplayEvents,
     );
     this.byToken.set(session.token, session);
     let devices = this.byUser.get(userId);

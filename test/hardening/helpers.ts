@@ -29,6 +29,8 @@ export function adminHeaders(server: RunningServer): Record<string, string> {
 export interface Peer {
   userId: string;
   token: string;
+  /** The server's event sequence at login. */
+  eventSequence: bigint;
   headers: { authorization: string };
   transport: Transport;
   status: Client<typeof UserStatusService>;
@@ -41,7 +43,7 @@ export async function login(server: RunningServer, userId: string, options: { de
   const session = createClient(SessionService, transport);
   const res = await session.login({ userId, userSig: sigFor(server, userId, options.expireSeconds, options.nowMs), deviceId: options.deviceId ?? "" });
   const headers = { authorization: `Bearer ${res.sessionToken}` };
-  return { userId, token: res.sessionToken, headers, transport, session, status: createClient(UserStatusService, transport), events: createClient(EventService, transport) };
+  return { userId, token: res.sessionToken, eventSequence: res.eventSequence, headers, transport, session, status: createClient(UserStatusService, transport), events: createClient(EventService, transport) };
 }
 
 /** An open event stream: frames as they come, and a way to wait for the next one. */
