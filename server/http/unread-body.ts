@@ -8,23 +8,31 @@ type Request = IncomingMessage | Http2ServerRequest;
 type Response = ServerResponse | Http2ServerResponse;
 
 /**
- * Once the response is out, ends an exchange whose request body was not read to its end: HTTP/2 resets the stream
- * with NO_ERROR (RFC 9113 §8.1), HTTP/1.1 closes the connection. Register it before answering.
+ * Once the response is out, ends what is left of a request body nobody read to its end: an HTTP/2 stream is reset
+ * with NO_ERROR (RFC 9113 §8.1), so the client stops sending it; an HTTP/1.1 body announced within `limit` is read
+ * and discarded so the connection can carry the next request, any other closes the connection (the next request
+ * would otherwise start inside this body). Register it before answering.
  */
-export function closeIfUnread(req: Request, res: Response): void {
+export function closeIfUnread(req: Request, res: Response, limit: number): void {
   res.once("finish", () => {
     if (req.complete) return;
     if ("stream" in req) {
       if (!req.stream.destroyed) req.stream.close(h2.NGHTTP2_NO_ERROR);
+    } else if (req.headers["content-length"] !== undefined && declaredLength(req) <= limit) {
+      req.resume();
     } else req.socket?.destroySoon();
   });
 }
 
-/** As closeIfUnread, and an HTTP/1.1 response says `connection: close`, for an answer given without the body. */
+/**
+ * For an answer given without reading a body that must not be read (over its limit, or a refused caller): HTTP/1.1
+ * says `connection: close` (Node closes the socket once the response is out, rather than reading the rest), HTTP/2
+ * resets the stream as closeIfUnread does.
+ */
 export function endWithoutReadingBody(req: Request, res: Response): void {
   if (req.complete) return;
-  if (!("stream" in req) && !res.headersSent) (res as ServerResponse).setHeader("connection", "close");
-  closeIfUnread(req, res);
+  if ("stream" in req) closeIfUnread(req, res, 0);
+  else if (!res.headersSent) (res as ServerResponse).setHeader("connection", "close");
 }
 
 /** The body length its content-length header announces (0 when absent). */

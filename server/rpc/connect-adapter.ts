@@ -72,6 +72,8 @@ export function createConnectAdapter(options: ConnectAdapterOptions): (req: Node
       return chatError(INVALID_PARAMETER, `the request is not a valid protobuf message (${err.rawMessage})`);
     }
     if (err.code === Code.InvalidArgument) return chatError(INVALID_PARAMETER, err.rawMessage);
+    // A body that does not inflate (truncated or not gzip at all) is the client's; Connect reports some as internal.
+    if (err.rawMessage === "decompression failed") return chatError(INVALID_PARAMETER, "the request body does not decompress");
     if (err.code === Code.ResourceExhausted) return chatError(REQUEST_TOO_LARGE, err.rawMessage);
     if (err.code === Code.Internal || err.code === Code.Unknown) {
       logger.error({ err }, "RPC failed outside its handler");
@@ -92,7 +94,7 @@ export function createConnectAdapter(options: ConnectAdapterOptions): (req: Node
     // Connect refuses a body whose content-length is over the limit without reading it; either way the connection
     // must then not be reused.
     if (declaredLength(req) > limit) endWithoutReadingBody(req, res);
-    else closeIfUnread(req, res);
+    else closeIfUnread(req, res, limit);
     const contextValues = createContextValues().set(remoteAddressKey, remoteAddressOf(req)).set(transportKey, { req, res });
     const uReq = universalRequestFromNodeRequest(req, res, undefined, contextValues);
     uReq.body = limitBody(uReq.body as AsyncIterable<Uint8Array>, limit, declaredLength(req), () => endWithoutReadingBody(req, res));
