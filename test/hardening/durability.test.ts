@@ -1,0 +1,167 @@
+// Durable before acknowledged (issue 6, item 11 and the abuse list): the server runs in a child process; after each
+// acknowledged call it is killed with SIGKILL at once, restarted on the same storage, and the change must be there.
+// SQLite and PostgreSQL; with CI set, PostgreSQL must be reachable.
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { after, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { AccountAdminService } from "../../gen/chatwire/v1/account_admin_pb.js";
+import { PresenceAdminService } from "../../gen/chatwire/v1/presence_admin_pb.js";
+import { SessionService } from "../../gen/chatwire/v1/session_pb.js";
+import { UserStatusType } from "../../gen/chatwire/v1/types_pb.js";
+import { UserStatusService } from "../../gen/chatwire/v1/user_status_pb.js";
+import { genUserSig } from "../../server/auth/user-sig.js";
+
+const SECRET_KEY = "durability-key";
+const SDK_APP_ID = 1400000000;
+const CHILD = fileURLToPath(new URL("./server-child.ts", import.meta.url));
+const PG_URL = process.env.CHATWIRE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const dir = mkdtempSync(join(tmpdir(), "chatwire-kill-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Child {
+  process: ChildProcess;
+  url: string;
+}
+
+async function spawnServer(storage: string): Promise<Child> {
+  const child = spawn(process.execPath, ["--import", "tsx", CHILD], {
+    env: { ...process.env, CHATWIRE_STORAGE: storage, CHATWIRE_SECRET_KEY: SECRET_KEY },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`the server exited (${code}) before it listened`))));
+  const line = new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once("line", resolve));
+  const { url } = JSON.parse(await Promise.race([line, exited])) as { url: string };
+  return { process: child, url };
+}
+
+function killNow(child: Child): Promise<void> {
+  const exited = new Promise<void>((resolve) => child.process.once("exit", () => resolve()));
+  child.process.kill("SIGKILL");
+  return exited;
+}
+
+function clients(url: string) {
+  const transport = createConnectTransport({ baseUrl: url, httpVersion: "2", useBinaryFormat: true });
+  const session = createClient(SessionService, transport);
+  const admin = { headers: { authorization: `Bearer ${genUserSig({ sdkAppId: SDK_APP_ID, secretKey: SECRET_KEY, userId: "administrator", expireSeconds: 600, nowMs: Date.now() })}` } };
+  const login = async (userId: string) => {
+    const userSig = genUserSig({ sdkAppId: SDK_APP_ID, secretKey: SECRET_KEY, userId, expireSeconds: 600, nowMs: Date.now() });
+    const { sessionToken } = await session.login({ userId, userSig });
+    return { headers: { authorization: `Bearer ${sessionToken}` } };
+  };
+  return {
+    login,
+    session,
+    status: createClient(UserStatusService, transport),
+    presenceAdmin: createClient(PresenceAdminService, transport),
+    accounts: createClient(AccountAdminService, transport),
+    admin,
+    app: { orgName: "chatwire", appName: String(SDK_APP_ID) },
+  };
+}
+
+type Api = ReturnType<typeof clients>;
+
+/** Each step makes one acknowledged change; its check, run after a kill -9 and a restart, finds it. */
+const steps: { name: string; act(api: Api): Promise<void>; check(api: Api): Promise<void> }[] = [
+  {
+    name: "setSelfStatus",
+    act: async (api) => void (await api.status.setSelfStatus({ customStatus: "before the kill" }, await api.login("alice"))),
+    check: async (api) => {
+      const [status] = (await api.status.getUserStatus({ userIdList: ["alice"] }, await api.login("watcher"))).successUserList;
+      assert.equal(status?.customStatus, "before the kill");
+    },
+  },
+  {
+    name: "subscribeUserStatus",
+    act: async (api) => void (await api.status.subscribeUserStatus({ userIdList: ["alice"] }, await api.login("bob"))),
+    check: async (api) => {
+      const page = await api.presenceAdmin.listPresenceSubscriptions({ ...api.app, username: "bob", pageNum: 1, pageSize: 10 }, api.admin);
+      assert.deepEqual(page.result?.sublist.map((s) => s.uid), ["alice"]);
+    },
+  },
+  {
+    name: "logout",
+    act: async (api) => void (await api.session.logout({}, await api.login("carol"))),
+    check: async (api) => {
+      const [status] = (await api.status.getUserStatus({ userIdList: ["carol"] }, await api.login("watcher"))).successUserList;
+      assert.equal(status?.statusType, UserStatusType.UNLOGINED, "logged out, not merely offline");
+    },
+  },
+  {
+    name: "setPresence (admin)",
+    act: async (api) => void (await api.presenceAdmin.setPresence({ ...api.app, username: "dave", resource: "web", status: "2", ext: "busy" }, api.admin)),
+    check: async (api) => {
+      const found = await api.presenceAdmin.getPresence({ ...api.app, username: "dave", usernames: ["dave"] }, api.admin);
+      assert.equal(found.result[0]?.ext, "busy");
+      assert.equal(found.result[0]?.status["web"], "2");
+    },
+  },
+  {
+    name: "importAccounts (admin)",
+    act: async (api) => void (await api.accounts.importAccounts({ userIdList: ["erin"] }, api.admin)),
+    check: async (api) => {
+      const res = await api.status.getUserStatus({ userIdList: ["erin"] }, await api.login("watcher"));
+      assert.deepEqual(res.failureUserList, []);
+    },
+  },
+];
+
+async function killAfterEveryAcknowledgedCall(storage: string): Promise<void> {
+  let child = await spawnServer(storage);
+  try {
+    for (const [i, step] of steps.entries()) {
+      await step.act(clients(child.url));
+      await killNow(child);
+      child = await spawnServer(storage);
+      const api = clients(child.url);
+      for (const done of steps.slice(0, i + 1)) await done.check(api).catch((err: Error) => assert.fail(`${done.name} was lost: ${err.message}`));
+    }
+  } finally {
+    await killNow(child);
+  }
+}
+
+/** A fresh PostgreSQL schema for this run, or undefined when no server is reachable. */
+async function pgSchemaUrl(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+  } catch {
+    return undefined;
+  }
+  const schema = `chatwire_kill_${process.pid}_${Date.now()}`;
+  await client.query(`CREATE SCHEMA ${schema}`);
+  return {
+    url: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    drop: async () => {
+      await client.query(`DROP SCHEMA ${schema} CASCADE`);
+      await client.end();
+    },
+  };
+}
+
+describe("kill -9 after every acknowledged call loses nothing", () => {
+  it("on SQLite", () => killAfterEveryAcknowledgedCall(join(dir, "kill.db")));
+
+  it("on PostgreSQL", async (t) => {
+    const target = await pgSchemaUrl();
+    if (!target) {
+      if (process.env.CI) assert.fail(`PostgreSQL is required in CI and not reachable at ${PG_URL}`);
+      return t.skip(`PostgreSQL not reachable at ${PG_URL}`);
+    }
+    try {
+      await killAfterEveryAcknowledgedCall(target.url);
+    } finally {
+      await target.drop();
+    }
+  });
+});
