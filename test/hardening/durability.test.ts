@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { AccountAdminService } from "../../gen/chatwire/v1/account_admin_pb.js";
@@ -18,11 +17,11 @@ import { SessionService } from "../../gen/chatwire/v1/session_pb.js";
 import { UserStatusType } from "../../gen/chatwire/v1/types_pb.js";
 import { UserStatusService } from "../../gen/chatwire/v1/user_status_pb.js";
 import { genUserSig } from "../../server/auth/user-sig.js";
+import { withPgSchema } from "../helpers/postgres.js";
 
 const SECRET_KEY = "durability-key";
 const SDK_APP_ID = 1400000000;
 const CHILD = fileURLToPath(new URL("./server-child.ts", import.meta.url));
-const PG_URL = process.env.CHATWIRE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const dir = mkdtempSync(join(tmpdir(), "chatwire-kill-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -130,38 +129,8 @@ async function killAfterEveryAcknowledgedCall(storage: string): Promise<void> {
   }
 }
 
-/** A fresh PostgreSQL schema for this run, or undefined when no server is reachable. */
-async function pgSchemaUrl(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 1000 });
-  try {
-    await client.connect();
-  } catch {
-    return undefined;
-  }
-  const schema = `chatwire_kill_${process.pid}_${Date.now()}`;
-  await client.query(`CREATE SCHEMA ${schema}`);
-  return {
-    url: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-    drop: async () => {
-      await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      await client.end();
-    },
-  };
-}
-
 describe("kill -9 after every acknowledged call loses nothing", () => {
   it("on SQLite", () => killAfterEveryAcknowledgedCall(join(dir, "kill.db")));
 
-  it("on PostgreSQL", async (t) => {
-    const target = await pgSchemaUrl();
-    if (!target) {
-      if (process.env.CI) assert.fail(`PostgreSQL is required in CI and not reachable at ${PG_URL}`);
-      return t.skip(`PostgreSQL not reachable at ${PG_URL}`);
-    }
-    try {
-      await killAfterEveryAcknowledgedCall(target.url);
-    } finally {
-      await target.drop();
-    }
-  });
+  it("on PostgreSQL", (t) => withPgSchema(t, "chatwire_kill", killAfterEveryAcknowledgedCall));
 });

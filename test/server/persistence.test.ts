@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import pg from "pg";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { EventService } from "../../gen/chatwire/v1/event_pb.js";
@@ -13,30 +12,11 @@ import { SessionService } from "../../gen/chatwire/v1/session_pb.js";
 import { UserStatusService } from "../../gen/chatwire/v1/user_status_pb.js";
 import { genUserSig } from "../../server/auth/user-sig.js";
 import { startServer } from "../../server/index.js";
+import { withPgSchema } from "../helpers/postgres.js";
 
 const dir = mkdtempSync(join(tmpdir(), "chatwire-persist-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const baseOptions = { logLevel: "silent", secretKey: "persist-key", sdkAppID: 1400000001 };
-const PG_URL = process.env.CHATWIRE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-
-/** A fresh PostgreSQL schema for this run, or undefined when no server is reachable. */
-async function pgSchemaUrl(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 1000 });
-  try {
-    await client.connect();
-  } catch {
-    return undefined;
-  }
-  const schema = `chatwire_persist_${process.pid}_${Date.now()}`;
-  await client.query(`CREATE SCHEMA ${schema}`);
-  return {
-    url: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-    drop: async () => {
-      await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      await client.end();
-    },
-  };
-}
 
 async function connect(url: string, userId: string) {
   const transport = createConnectTransport({ baseUrl: url, httpVersion: "2", useBinaryFormat: true });
@@ -82,13 +62,5 @@ async function keepsStateAcrossRestart(storage: string): Promise<void> {
 describe("persistence", () => {
   it("keeps custom status and subscriptions across a restart (SQLite, the default)", () => keepsStateAcrossRestart(join(dir, "chat.db")));
 
-  it("keeps custom status and subscriptions across a restart (PostgreSQL)", async (t) => {
-    const pgTarget = await pgSchemaUrl();
-    if (!pgTarget) return t.skip(`PostgreSQL not reachable at ${PG_URL}`);
-    try {
-      await keepsStateAcrossRestart(pgTarget.url);
-    } finally {
-      await pgTarget.drop();
-    }
-  });
+  it("keeps custom status and subscriptions across a restart (PostgreSQL)", (t) => withPgSchema(t, "chatwire_persist", keepsStateAcrossRestart));
 });
