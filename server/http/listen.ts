@@ -125,8 +125,10 @@ function guardSession(session: Http2Session, limits: ServerLimits): void {
       resets.push(now);
       while (resets.length > 0 && resets[0]! <= now - limits.http2ResetWindowMs) resets.shift();
       if (resets.length > limits.http2MaxResetsPerWindow && !session.destroyed) {
+        // GOAWAY, then a graceful close: destroying at once could reset the socket before the GOAWAY is read.
         session.goaway(h2.NGHTTP2_ENHANCE_YOUR_CALM);
-        setImmediate(() => session.destroy());
+        session.close();
+        setTimeout(() => session.destroy(), limits.headersTimeoutMs).unref();
       }
     });
   });
@@ -138,7 +140,8 @@ function guardSession(session: Http2Session, limits: ServerLimits): void {
 function guardStream(stream: ServerHttp2Stream, limits: ServerLimits): void {
   stream.setTimeout(limits.idleTimeoutMs, () => stream.close(h2.NGHTTP2_CANCEL));
   const deadline = setTimeout(() => {
-    if (!stream.destroyed && !stream.readableEnded) stream.close(h2.NGHTTP2_CANCEL);
+    // The client has sent its whole request once it closed its side, whether or not the body was read.
+    if (!stream.destroyed && !stream.readableEnded && !stream.state.remoteClose) stream.close(h2.NGHTTP2_CANCEL);
   }, limits.requestTimeoutMs);
   deadline.unref();
   stream.once("end", () => clearTimeout(deadline));
