@@ -19,7 +19,12 @@ import { createInterceptors } from "./rpc/interceptors.js";
 import { unimplemented } from "./rpc/unimplemented.js";
 import { createSessionHandlers } from "./sessions/session-handlers.js";
 import { SessionRegistry } from "./sessions/session-registry.js";
-import { openStorage } from "./storage/open-storage.js";
+import { openDatabase } from "./storage/open-storage.js";
+import { createAccountStore } from "./accounts/account-store.js";
+import { Accounts } from "./accounts/accounts.js";
+import { createPresenceStore, createSubscriptionStore } from "./presence/presence-store.js";
+import { createTimerStore } from "./timers/timer-store.js";
+import { DurableTimers } from "./timers/durable-timers.js";
 
 export type { ServerOptions } from "./options.js";
 export type { PresenceOptions } from "./presence/presence-options.js";
@@ -50,7 +55,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const config = resolveOptions(options);
   const clock = options.clock ?? systemClock;
   const logger = pino({ level: config.logLevel, name: "chatwire" });
-  const storage = await openStorage(config.storage);
+  const db = await openDatabase(config.storage);
+  const accounts = new Accounts(createAccountStore(db), clock);
+  const timers = new DurableTimers(createTimerStore(db), clock, {
+    onError: (kind, key, err) => logger.error({ err, kind, key }, "timer failed; retried later"),
+  });
 
   let sessions: SessionRegistry;
   const bus = createInProcessBus((userId, event) => {
@@ -62,12 +71,26 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     offlineTimeoutMs: config.presence.offlineTimeoutMs,
     lifecycle: {
-      onSessionStarted: (s) => void presence?.sessionStarted(s).catch(logFailure("presence: session start")),
+      onSessionStarted: (s) => {
+        s.started = presence ? presence.sessionStarted(s) : Promise.resolve();
+        s.started.catch(logFailure("presence: session start"));
+      },
       onSessionEnded: (s, reason) => void presence?.sessionEnded(s, reason).catch(logFailure("presence: session end")),
       onUserSigExpired: (s) => s.outbox.push(bus.stamp({ case: "kickedOut", value: { $typeName: "chatwire.v1.KickedOut", type: 3 } })),
     },
   });
-  presence = await Presence.create({ storage, bus, clock, sessions, options: config.presence });
+  presence = await Presence.create({
+    db,
+    accounts,
+    store: createPresenceStore(db),
+    subscriptions: createSubscriptionStore(db),
+    timers,
+    bus,
+    clock,
+    sessions,
+    options: config.presence,
+  });
+  await timers.start();
 
   const streamDeps = { sessions, clock, keepaliveMs: config.keepaliveMs };
   const handlers: Partial<ServiceHandlers> = {
@@ -122,7 +145,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       sessions.endAll();
       await listening.close();
       await bus.close();
-      await storage.close();
+      await db.close();
     },
   };
 }
