@@ -25,6 +25,8 @@ import { Accounts } from "./accounts/accounts.js";
 import { createPresenceStore, createSubscriptionStore } from "./presence/presence-store.js";
 import { createTimerStore } from "./timers/timer-store.js";
 import { DurableTimers } from "./timers/durable-timers.js";
+import { libreTranslateProvider, openAiTranscriptionProvider } from "./translation/providers.js";
+import { createTranslationHandlers } from "./translation/translation-handlers.js";
 
 export type { ServerOptions } from "./options.js";
 export type { PresenceOptions } from "./presence/presence-options.js";
@@ -44,7 +46,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function implementedMethods(handlers: Partial<ServiceHandlers>): string[] {
+/** The services a server supplies, each with the methods it has built (the rest answer 990001). */
+type Handlers = Partial<{ [K in keyof ServiceHandlers]: Partial<ServiceHandlers[K]> }>;
+
+function implementedMethods(handlers: Handlers): string[] {
   return Object.entries(handlers).flatMap(([key, impl]) => {
     const service = services[key as keyof ServiceHandlers];
     return service.methods.filter((m) => impl && m.localName in impl).map((m) => `${service.typeName}.${m.name}`);
@@ -93,12 +98,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   await timers.start();
 
   const streamDeps = { sessions, clock, keepaliveMs: config.keepaliveMs };
-  const handlers: Partial<ServiceHandlers> = {
+  const handlers: Handlers = {
     session: createSessionHandlers({ sessions, presence, bus, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey }),
     event: createStreamEventsHandlers(streamDeps),
     userStatus: createUserStatusHandlers(presence),
     presenceAdmin: createPresenceAdminHandlers({ presence, clock, orgName: config.orgName, appName: String(config.sdkAppID) }),
     accountAdmin: createAccountAdminHandlers(presence),
+    message: {
+      ...createTranslationHandlers({
+        translation: config.translation && libreTranslateProvider(config.translation),
+        speechToText: config.speechToText && openAiTranscriptionProvider(config.speechToText),
+        audio: undefined,
+        translateTimeoutMs: config.translation?.timeoutMs ?? 15_000,
+        transcribeTimeoutMs: config.speechToText?.timeoutMs ?? 60_000,
+        log: (err, what) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, what),
+      }),
+    },
   };
   const rpc = connectNodeAdapter({
     routes: (router) => registerServices(router, handlers, unimplemented),
