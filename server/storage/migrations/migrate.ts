@@ -26,7 +26,15 @@ export async function migrateToLatest(db: Kysely<any>, engine: Engine): Promise<
 
 async function migrateOnce(db: Kysely<any>, engine: Engine): Promise<void> {
   await adoptLegacySchema(db, engine);
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...migrations }) } });
+  // On PostgreSQL the Migrator looks for its own tables in every schema unless told which: name the current one,
+  // so databases holding several Chatwire schemas (tenants, test runs) keep their migrations apart.
+  const schema =
+    engine === "postgres" ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...migrations }) },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     if (error instanceof StorageBusyError) throw error;
