@@ -16,12 +16,19 @@ export async function migrateToLatest(db: Kysely<any>, engine: Engine): Promise<
       await migrateOnce(db, engine);
       return;
     } catch (err) {
-      // Another process holds the file's write lock (it is migrating): wait, then find its work done.
+      // Another process holds the file's write lock (it is migrating): wait, then find its work done. On
+      // PostgreSQL, the Migrator's catalog scan can trip over a schema or table another session drops meanwhile.
       const busy = err instanceof StorageBusyError || (err as { cause?: unknown }).cause instanceof StorageBusyError;
-      if (!busy || Date.now() + delay > deadline) throw err;
+      if (!(busy || isCatalogRace(err)) || Date.now() + delay > deadline) throw err;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
+}
+
+/** PostgreSQL errors of a catalog read racing a concurrent DROP: invalid schema, undefined table, cache lookup failed. */
+function isCatalogRace(err: unknown): boolean {
+  const code = String(((err as { cause?: { code?: unknown } }).cause ?? (err as { code?: unknown }))?.code ?? "");
+  return code === "3F000" || code === "42P01" || code === "XX000";
 }
 
 async function migrateOnce(db: Kysely<any>, engine: Engine): Promise<void> {
