@@ -18,7 +18,14 @@ import { RateLimiter } from "./rpc/rate-limiter.js";
 import { unimplemented } from "./rpc/unimplemented.js";
 import { createSessionHandlers } from "./sessions/session-handlers.js";
 import { SessionRegistry } from "./sessions/session-registry.js";
-import { openStorage } from "./storage/open-storage.js";
+import { openDatabase } from "./storage/open-storage.js";
+import { createAccountStore } from "./accounts/account-store.js";
+import { Accounts } from "./accounts/accounts.js";
+import { createPresenceStore, createSubscriptionStore } from "./presence/presence-store.js";
+import { createTimerStore } from "./timers/timer-store.js";
+import { DurableTimers } from "./timers/durable-timers.js";
+import { libreTranslateProvider, openAiTranscriptionProvider } from "./translation/providers.js";
+import { createTranslationHandlers } from "./translation/translation-handlers.js";
 
 export type { ServerOptions } from "./options.js";
 export type { PresenceOptions } from "./presence/presence-options.js";
@@ -42,7 +49,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function implementedMethods(handlers: Partial<ServiceHandlers>): string[] {
+/** The services a server supplies, each with the methods it has built (the rest answer 990001). */
+type Handlers = Partial<{ [K in keyof ServiceHandlers]: Partial<ServiceHandlers[K]> }>;
+
+function implementedMethods(handlers: Handlers): string[] {
   return Object.entries(handlers).flatMap(([key, impl]) => {
     const service = services[key as keyof ServiceHandlers];
     return service.methods.filter((m) => impl && m.localName in impl).map((m) => `${service.typeName}.${m.name}`);
@@ -55,7 +65,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = pino({ level: config.logLevel, name: "chatwire" });
   const unwatchFaults = watchProcessFaults(logger);
   const { limits } = config;
-  const storage = await openStorage(config.storage);
+  const db = await openDatabase(config.storage);
+  const accounts = new Accounts(createAccountStore(db), clock);
+  const timers = new DurableTimers(createTimerStore(db), clock, {
+    onError: (kind, key, err) => logger.error({ err, kind, key }, "timer failed; retried later"),
+  });
 
   let sessions: SessionRegistry;
   const bus = createInProcessBus((userId, event) => {
@@ -68,21 +82,45 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     maxSessionsPerUser: limits.sessionsPerUser,
     sessionReplayEvents: limits.sessionReplayEvents,
     lifecycle: {
-      onSessionStarted: async (s) => presence?.sessionStarted(s),
+      onSessionStarted: (s) => {
+        s.started = presence ? presence.sessionStarted(s) : Promise.resolve();
+        return s.started;
+      },
       onSessionEnded: async (s, reason) => presence?.sessionEnded(s, reason),
       onKickedOut: (s, type, delivered) => bus.publishToSession(s, { case: "kickedOut", value: { $typeName: "chatwire.v1.KickedOut", type } }, delivered),
       onError: (err, what) => logger.error({ err }, what),
     },
   });
-  presence = await Presence.create({ storage, bus, clock, sessions, options: config.presence });
+  presence = await Presence.create({
+    db,
+    accounts,
+    store: createPresenceStore(db),
+    subscriptions: createSubscriptionStore(db),
+    timers,
+    bus,
+    clock,
+    sessions,
+    options: config.presence,
+  });
+  await timers.start();
 
   const streamDeps = { sessions, clock, keepaliveMs: config.keepaliveMs, streamBufferBytes: limits.streamBufferBytes, streamDrainTimeoutMs: limits.streamDrainTimeoutMs };
-  const handlers: Partial<ServiceHandlers> = {
+  const handlers: Handlers = {
     session: createSessionHandlers({ sessions, presence, bus, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey }),
     event: createStreamEventsHandlers(streamDeps),
     userStatus: createUserStatusHandlers(presence),
     presenceAdmin: createPresenceAdminHandlers({ presence, clock, orgName: config.orgName, appName: String(config.sdkAppID) }),
     accountAdmin: createAccountAdminHandlers(presence),
+    message: {
+      ...createTranslationHandlers({
+        translation: config.translation && libreTranslateProvider(config.translation),
+        speechToText: config.speechToText && openAiTranscriptionProvider(config.speechToText),
+        audio: undefined,
+        translateTimeoutMs: config.translation?.timeoutMs ?? 15_000,
+        transcribeTimeoutMs: config.speechToText?.timeoutMs ?? 60_000,
+        log: (err, what) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, what),
+      }),
+    },
   };
   const caller = { sessions, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey };
   const rpc = createConnectAdapter({
@@ -117,7 +155,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       sessions.endAll();
       await listening.close();
       await bus.close();
-      await storage.close();
+      await db.close();
       unwatchFaults();
     },
   };

@@ -32,7 +32,7 @@ export interface ServerLimits {
   http2MaxSessionMemoryMiB: number;
   /** Largest header list (bytes) an HTTP/2 client may send; HTTP/1.1 uses the same for the header section. */
   maxHeaderBytes: number;
-  /** Output an event stream may hold for a client that does not read; past it the stream ends with 990005. */
+  /** Output an event stream may hold for a client that does not read; past it the stream ends with 990006. */
   streamBufferBytes: number;
   /** How long a stream ended for falling behind may take to send its end before its transport is reset. */
   streamDrainTimeoutMs: number;
@@ -40,7 +40,7 @@ export interface ServerLimits {
   sessionReplayEvents: number;
   /** Live sessions per user; a login past it ends the oldest with KICKED_OUT (multipleAccount). */
   sessionsPerUser: number;
-  /** Login attempts per user ID, and per remote address; past them Login answers 990007. */
+  /** Login attempts per user ID, and per remote address; past them Login answers 990008. */
   loginAttemptsPerUser: RateBudget;
   loginAttemptsPerAddress: RateBudget;
 }

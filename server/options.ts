@@ -4,6 +4,7 @@ import type { Clock } from "./clock.js";
 import type { CorsOrigins } from "./http/cors.js";
 import { resolveLimits, type LimitOptions, type ServerLimits } from "./limits.js";
 import { defaultPresenceOptions, type PresenceOptions } from "./presence/presence-options.js";
+import type { HttpProviderOptions, SpeechToTextOptions } from "./translation/providers.js";
 
 export interface ServerOptions {
   /** TCP port; 0 picks a free one. Default 0 (npm start passes PORT, default 8080). */
@@ -30,6 +31,10 @@ export interface ServerOptions {
   corsOrigins?: CorsOrigins;
   /** Body sizes, timeouts, HTTP/2 settings, stream buffers, sessions and login attempts; see server/limits.ts. */
   limits?: LimitOptions;
+  /** A LibreTranslate-compatible service for translateText; without it translateText fails with 2117. */
+  translation?: HttpProviderOptions;
+  /** An OpenAI-compatible transcription service for convertVoiceToText; without it the call fails with 2118. */
+  speechToText?: SpeechToTextOptions;
 }
 
 export interface ResolvedOptions {
@@ -44,6 +49,8 @@ export interface ResolvedOptions {
   logLevel: string;
   corsOrigins: CorsOrigins;
   limits: ServerLimits;
+  translation: HttpProviderOptions | undefined;
+  speechToText: SpeechToTextOptions | undefined;
 }
 
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -59,5 +66,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     logLevel: options.logLevel ?? "info",
     corsOrigins: options.corsOrigins ?? "*",
     limits: resolveLimits(options.limits),
+    translation: options.translation,
+    speechToText: options.speechToText,
   };
 }

@@ -1,7 +1,7 @@
 // One open event stream of a session, whatever carries it (the raw Connect writer or the Connect router): replay on
 // resume, a first frame at once, then the session's events as the outbox flushes them, keep-alives while idle.
-// A session has one live stream: a newer one ends the older (990006). A stream whose reader falls more than
-// `streamBufferBytes` behind is ended (990005); the client resumes from its last sequence on reconnect.
+// A session has one live stream: a newer one ends the older (990007). A stream whose reader falls more than
+// `streamBufferBytes` behind is ended (990006); the client resumes from its last sequence on reconnect.
 import type { Clock } from "../clock.js";
 import type { SessionRegistry } from "../sessions/session-registry.js";
 import type { Session } from "../sessions/session.js";
@@ -35,8 +35,8 @@ export interface EventStreamDeps {
   streamDrainTimeoutMs: number;
 }
 
-export const STREAM_TOO_SLOW = 990005;
-export const STREAM_REPLACED = 990006;
+export const STREAM_TOO_SLOW = 990006;
+export const STREAM_REPLACED = 990007;
 
 const liveStreams = new WeakMap<Session, (code: number) => void>();
 

@@ -19,7 +19,7 @@ const END_OK = envelope(new TextEncoder().encode("{}"), endStreamFlag);
 /** A StreamEventsRequest is a few bytes; anything larger is not one. */
 const MAX_REQUEST_BYTES = 1024;
 const INVALID_PARAMETER = 70402;
-const REQUEST_TOO_LARGE = 990004;
+const REQUEST_TOO_LARGE = 990005;
 const endStream = createEndStreamSerialization({});
 
 type Request = IncomingMessage | Http2ServerRequest;

@@ -4,7 +4,7 @@
 //
 // Connect pulls the next frame only once the transport has taken the last one, so frames wait in `queue` while the
 // client does not read; what the queue and the transport hold together is bounded by `streamBufferBytes`, past
-// which the stream ends with 990005 (and its transport is reset if the end itself is not taken in time).
+// which the stream ends with 990006 (and its transport is reset if the end itself is not taken in time).
 import { create } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";

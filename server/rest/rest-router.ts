@@ -19,7 +19,7 @@ type Request = IncomingMessage | Http2ServerRequest;
 type Response = ServerResponse | Http2ServerResponse;
 
 export interface RestDeps {
-  handlers: Partial<ServiceHandlers>;
+  handlers: Partial<{ [K in keyof ServiceHandlers]: Partial<ServiceHandlers[K]> }>;
   clock: Clock;
   sdkAppId: number;
   secretKey: string;
@@ -28,7 +28,7 @@ export interface RestDeps {
 }
 
 const INVALID_PARAMETER = 70402;
-const REQUEST_TOO_LARGE = 990004;
+const REQUEST_TOO_LARGE = 990005;
 
 const httpStatusOfConnect: Readonly<Record<string, number>> = {
   invalid_argument: 400,

@@ -40,7 +40,7 @@ export interface ConnectAdapterOptions {
   logger: Logger;
 }
 
-const REQUEST_TOO_LARGE = 990004;
+const REQUEST_TOO_LARGE = 990005;
 const INVALID_PARAMETER = 70402;
 const INTERNAL = 990002;
 

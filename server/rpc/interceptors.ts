@@ -12,9 +12,10 @@ import { identifyCaller, type CallerDeps } from "./caller.js";
 import { remoteAddressKey } from "./connect-adapter.js";
 import { adminKey, sessionKey } from "./context.js";
 import type { RateLimiter } from "./rate-limiter.js";
+import { StorageUnavailableError } from "../storage/storage-errors.js";
 
 const LOGIN = "chatwire.v1.SessionService.Login";
-const TOO_MANY_LOGINS = 990007;
+const TOO_MANY_LOGINS = 990008;
 const INVALID_PARAMETER = 70402;
 
 /** Connect codes that say the client's request was at fault: answered with an official code, never logged. */
@@ -38,6 +39,10 @@ export function createInterceptors(deps: InterceptorDeps): Interceptor[] {
       return await next(req);
     } catch (err) {
       if (officialCodeOf(err) !== undefined) throw err;
+      if (err instanceof StorageUnavailableError) {
+        deps.logger.warn({ method: req.method.name, reason: err.message }, "storage unavailable");
+        throw chatError(990004);
+      }
       if (err instanceof ConnectError && CLIENT_CODES.has(err.code)) {
         throw err.code === Code.InvalidArgument ? chatError(INVALID_PARAMETER, err.rawMessage) : err;
       }

@@ -33,8 +33,14 @@ export function createSessionHandlers(deps: SessionHandlerDeps): ServiceImpl<typ
       if (!result.ok) throw chatError(result.code, result.message);
       if (isReservedMapKey(req.deviceId)) throw chatError(70402, `device_id "${req.deviceId}" is reserved`);
       await deps.presence.ensureAccounts([req.userId]);
-      const { session, repeat, started } = deps.sessions.open(req.userId, req.deviceId, req.platform, result.expireAt * 1000);
-      await started;
+      const { session, repeat } = deps.sessions.open(req.userId, req.deviceId, req.platform, result.expireAt * 1000);
+      // Durable before acknowledged, and the login's own status event is sequenced before the stream's start.
+      try {
+        await session.started;
+      } catch (err) {
+        if (!repeat) void deps.sessions.end(session, "shutdown");
+        throw err;
+      }
       const [status] = (await deps.presence.query(req.userId, [req.userId])).statuses;
       return create(LoginResponseSchema, {
         sessionToken: session.token,

@@ -53,7 +53,7 @@ describe("paths", () => {
     const text = await raw.until(hasFullResponse);
     assert.equal(statusOf(text), 413);
     assert.match(text, /connection: close/i);
-    assert.match(text, /"code":990004/);
+    assert.match(text, /"code":990005/);
     await raw.closed; // the server ends the connection: no next request can start inside this body
     await assertAnswers(server);
   });

@@ -39,14 +39,14 @@ describe("body limits (item 5)", () => {
   it("refuses a 100 MB Connect body from its content-length, before reading it", async () => {
     const text = await announceHugeBody("/chatwire.v1.UserStatusService/SetSelfStatus", { ...alice.headers, "content-type": "application/json" });
     assert.equal(statusOf(text), 429); // Connect's HTTP status for resource_exhausted
-    assert.match(text, /990004/);
+    assert.match(text, /990005/);
     await assertAnswers(server);
   });
 
   it("refuses a 100 MB REST body from its content-length, before reading it", async () => {
     const text = await announceHugeBody(`/chatwire/${server.sdkAppID}/users/u/presence/web/1`, { ...adminHeaders(server), "content-type": "application/json" });
     assert.equal(statusOf(text), 413);
-    assert.equal(errorCode(text), 990004);
+    assert.equal(errorCode(text), 990005);
     await assertAnswers(server);
   });
 
@@ -58,7 +58,7 @@ describe("body limits (item 5)", () => {
     try {
       const text = await raw.until(hasFullResponse);
       assert.equal(statusOf(text), 429);
-      assert.match(text, /990004/);
+      assert.match(text, /990005/);
       await raw.closed;
     } finally {
       clearInterval(writer);
@@ -70,7 +70,7 @@ describe("body limits (item 5)", () => {
     const body = JSON.stringify({ userId: "x", userSig: "y".repeat(8 << 10) });
     const res = await fetch(`${server.url}/chatwire.v1.SessionService/Login`, { method: "POST", headers: { "content-type": "application/json" }, body });
     assert.equal(res.status, 429);
-    assert.match(await res.text(), /990004/);
+    assert.match(await res.text(), /990005/);
     // The same size is fine for a logged-in caller (it fails validation, not the size limit).
     const ok = await fetch(`${server.url}/chatwire.v1.UserStatusService/SetSelfStatus`, {
       method: "POST",
@@ -91,7 +91,7 @@ describe("body limits (item 5)", () => {
       body: bomb,
     });
     assert.equal(res.status, 429);
-    assert.match(await res.text(), /990004/);
+    assert.match(await res.text(), /990005/);
     const grown = process.memoryUsage().arrayBuffers - heapBefore;
     assert.ok(grown < 32 << 20, `buffers grew by ${grown} bytes`);
     await assertAnswers(server);

@@ -3,11 +3,8 @@
 // SQLite and PostgreSQL; with CI set, PostgreSQL must be reachable.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
@@ -17,13 +14,11 @@ import { SessionService } from "../../gen/chatwire/v1/session_pb.js";
 import { UserStatusType } from "../../gen/chatwire/v1/types_pb.js";
 import { UserStatusService } from "../../gen/chatwire/v1/user_status_pb.js";
 import { genUserSig } from "../../server/auth/user-sig.js";
-import { withPgSchema } from "../helpers/postgres.js";
+import { freshStorage, skipReason, type EngineName } from "../support/storage-engines.js";
 
 const SECRET_KEY = "durability-key";
 const SDK_APP_ID = 1400000000;
 const CHILD = fileURLToPath(new URL("./server-child.ts", import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), "chatwire-kill-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Child {
   process: ChildProcess;
@@ -130,7 +125,16 @@ async function killAfterEveryAcknowledgedCall(storage: string): Promise<void> {
 }
 
 describe("kill -9 after every acknowledged call loses nothing", () => {
-  it("on SQLite", () => killAfterEveryAcknowledgedCall(join(dir, "kill.db")));
-
-  it("on PostgreSQL", (t) => withPgSchema(t, "chatwire_kill", killAfterEveryAcknowledgedCall));
+  for (const engine of ["sqlite", "postgres"] as EngineName[]) {
+    it(`on ${engine}`, async (t) => {
+      const skip = await skipReason(engine);
+      if (skip) return t.skip(skip);
+      const slot = await freshStorage(engine);
+      try {
+        await killAfterEveryAcknowledgedCall(slot.storage);
+      } finally {
+        await slot.dispose();
+      }
+    });
+  }
 });

@@ -97,7 +97,7 @@ describe("sessions per user (item 10)", () => {
     }
   });
 
-  it("a second stream of one session ends the first with 990006", async () => {
+  it("a second stream of one session ends the first with 990007", async () => {
     const server = await start();
     try {
       const alice = await login(server, "alice");
@@ -107,7 +107,7 @@ describe("sessions per user (item 10)", () => {
       await second.next();
       await assert.rejects(async () => {
         for (let f = await first.next(); !f.done; f = await first.next());
-      }, (err) => officialCode(err) === 990006);
+      }, (err) => officialCode(err) === 990007);
       assert.deepEqual(server.inspectSessions("alice").map((s) => s.openStreams), [1]);
       await alice.status.setSelfStatus({ customStatus: "to the new stream" }, { headers: alice.headers });
       for (;;) {
@@ -119,15 +119,15 @@ describe("sessions per user (item 10)", () => {
     }
   });
 
-  it("login attempts are limited per user and per address (990007)", async () => {
+  it("login attempts are limited per user and per address (990008)", async () => {
     const server = await start({
       limits: { loginAttemptsPerUser: { requests: 3, windowMs: 60_000 }, loginAttemptsPerAddress: { requests: 5, windowMs: 60_000 } },
     });
     try {
       for (let i = 0; i < 3; i++) await login(server, "alice");
-      await assert.rejects(login(server, "alice"), (err) => officialCode(err) === 990007);
+      await assert.rejects(login(server, "alice"), (err) => officialCode(err) === 990008);
       await login(server, "bob"); // the 5th attempt from this address
-      await assert.rejects(login(server, "carol"), (err) => officialCode(err) === 990007);
+      await assert.rejects(login(server, "carol"), (err) => officialCode(err) === 990008);
       await assertAnswers(server);
     } finally {
       await server.close();

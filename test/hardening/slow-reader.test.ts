@@ -1,5 +1,5 @@
 // A client that stops reading its event stream (issue 6, item 8): on every protocol the stream holds at most
-// `streamBufferBytes`, is then ended (990005, and reset if even that is not taken), the server's memory stays flat
+// `streamBufferBytes`, is then ended (990006, and reset if even that is not taken), the server's memory stays flat
 // while events keep coming, and the client resumes from its last sequence on reconnect without losing an event.
 import assert from "node:assert/strict";
 import http2 from "node:http2";
