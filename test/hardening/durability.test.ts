@@ -8,7 +8,6 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { AccountAdminService } from "../../gen/chatwire/v1/account_admin_pb.js";
 import { PresenceAdminService } from "../../gen/chatwire/v1/presence_admin_pb.js";
 import { SessionService } from "../../gen/chatwire/v1/session_pb.js";
 import { UserStatusType } from "../../gen/chatwire/v1/types_pb.js";
@@ -56,7 +55,6 @@ function clients(url: string) {
     session,
     status: createClient(UserStatusService, transport),
     presenceAdmin: createClient(PresenceAdminService, transport),
-    accounts: createClient(AccountAdminService, transport),
     admin,
     app: { orgName: "chatwire", appName: String(SDK_APP_ID) },
   };
@@ -99,14 +97,6 @@ const steps: { name: string; act(api: Api): Promise<void>; check(api: Api): Prom
       assert.equal(found.result[0]?.status["web"], "2");
     },
   },
-  {
-    name: "importAccounts (admin)",
-    act: async (api) => void (await api.accounts.importAccounts({ userIdList: ["erin"] }, api.admin)),
-    check: async (api) => {
-      const res = await api.status.getUserStatus({ userIdList: ["erin"] }, await api.login("watcher"));
-      assert.deepEqual(res.failureUserList, []);
-    },
-  },
 ];
 
 async function killAfterEveryAcknowledgedCall(storage: string): Promise<void> {
@@ -124,7 +114,7 @@ async function killAfterEveryAcknowledgedCall(storage: string): Promise<void> {
   }
 }
 
-describe("kill -9 after every acknowledged call loses nothing", () => {
+describe("kill -9 after every acknowledged call loses nothing", { concurrency: true }, () => {
   for (const engine of ["sqlite", "postgres"] as EngineName[]) {
     it(`on ${engine}`, async (t) => {
       const skip = await skipReason(engine);
