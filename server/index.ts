@@ -84,7 +84,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     lifecycle: {
       onSessionStarted: (s) => {
         s.started = presence ? presence.sessionStarted(s) : Promise.resolve();
-        return s.started;
+        s.started.catch((err: unknown) => logger.error({ err }, "presence: session start"));
       },
       onSessionEnded: async (s, reason) => presence?.sessionEnded(s, reason),
       onKickedOut: (s, type, delivered) => bus.publishToSession(s, { case: "kickedOut", value: { $typeName: "chatwire.v1.KickedOut", type } }, delivered),

@@ -47,7 +47,6 @@ export class Outbox {
     if (this.closed) return;
     this.recent.push(event);
     if (this.recent.length > this.replayCapacity) this.droppedUpTo = this.recent.shift()!.sequence;
-    // (recent is a FIFO of at most replayCapacity + 1 items: shift() on it stays cheap.)
     // With no stream attached the session keeps only so much: a resumed stream replays from `recent`.
     if (this.pending.length < this.pendingCapacity) this.pending.push(event);
     else this.pendingGap = true;

@@ -8,8 +8,8 @@ import { KickedOutType } from "../../gen/chatwire/v1/types_pb.js";
 import { Session, type SessionEndReason } from "./session.js";
 
 export interface SessionLifecycle {
-  /** A session was created (login); resolves once what it records is durable. */
-  onSessionStarted(session: Session): Promise<void>;
+  /** A session was created (login); sets `session.started`, which settles once what it records is durable. */
+  onSessionStarted(session: Session): void;
   /** A session ended; it is already out of the registry. Resolves once what it records is durable. */
   onSessionEnded(session: Session, reason: SessionEndReason): Promise<void>;
   /** A session is being kicked out: tell its stream why, then call `delivered` (the session ends then). */
@@ -37,11 +37,8 @@ export class SessionRegistry {
 
   constructor(private readonly options: SessionRegistryOptions) {}
 
-  /**
-   * Opens a session, or returns the live one of the same user and device (a repeated login). `started` resolves once
-   * the login's effects are durable.
-   */
-  open(userId: string, deviceId: string, platform: string, userSigExpireAt: number): { session: Session; repeat: boolean; started: Promise<void> } {
+  /** Opens a session, or returns the live one of the same user and device (a repeated login). */
+  open(userId: string, deviceId: string, platform: string, userSigExpireAt: number): { session: Session; repeat: boolean } {
     const now = this.options.clock.now();
     const device = deviceId || `${platform || "web"}_${randomBytes(4).toString("hex")}`;
     const existing = this.byUser.get(userId)?.get(device);
@@ -49,7 +46,7 @@ export class SessionRegistry {
       existing.userSigExpireAt = Math.max(existing.userSigExpireAt, userSigExpireAt);
       existing.lastSeen = now;
       this.armExpiry(existing);
-      return { session: existing, repeat: true, started: Promise.resolve() };
+      return { session: existing, repeat: true };
     }
     const session = new Session(
       `s${++this.counter}`,
@@ -68,12 +65,12 @@ export class SessionRegistry {
     this.timers.set(session, { expiry: { cancel() {} } });
     this.armExpiry(session);
     this.armLiveness(session);
-    const started = this.options.lifecycle.onSessionStarted(session);
+    this.options.lifecycle.onSessionStarted(session);
     // Map order is login order: the first sessions are the oldest.
     for (const old of [...devices.values()].slice(0, Math.max(0, devices.size - this.options.maxSessionsPerUser))) {
       this.kickOut(old, KickedOutType.MULT_ACCOUNT);
     }
-    return { session, repeat: false, started };
+    return { session, repeat: false };
   }
 
   /** Tells a session's stream why, then ends it. */
