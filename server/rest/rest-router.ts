@@ -156,7 +156,8 @@ export async function handleRest(req: Request, res: Response, found: RouteMatch,
       protocolName: "rest",
       requestMethod: req.method ?? "GET",
       url: `http://localhost${req.url ?? "/"}`,
-      requestHeader: Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : [])),
+      // HTTP/2 pseudo-headers (`:method`, `:path`) are not header names a Headers object takes.
+      requestHeader: Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" && !k.startsWith(":") ? [[k, v] as [string, string]] : [])),
     });
     const output = create(route.method.output, (await impl.call(service, message, ctx)) as never);
     send(res, 200, toJson(route.method.output, output, { useProtoFieldName: true, alwaysEmitImplicit: true }));

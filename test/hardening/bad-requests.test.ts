@@ -167,6 +167,21 @@ describe("truncated and invalid bodies", () => {
     assert.equal(((await res.json()) as { code: number }).code, 70402);
   });
 
+  it("a REST route answers over h2c as over HTTP/1.1 (found by the fuzzer: pseudo-headers broke it)", async () => {
+    const session = http2.connect(server.url);
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = session.request({ ":method": "GET", ":path": `/chatwire/${server.sdkAppID}/users/bob/presence/sublist`, ...adminHeaders(server) });
+        req.on("response", (h) => resolve(Number(h[":status"])));
+        req.on("error", reject);
+        req.resume();
+      });
+      assert.equal(status, 200);
+    } finally {
+      session.close();
+    }
+  });
+
   it("REST bodies with __proto__ keys are data, not prototypes", async () => {
     const res = await fetch(`${server.url}/chatwire/${server.sdkAppID}/users/bob/presence/web/1`, {
       method: "POST",
