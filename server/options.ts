@@ -27,6 +27,10 @@ export interface ServerOptions {
   clock?: Clock;
   /** Origins browser apps may call from: "*" (default; auth is a bearer token, not a cookie) or a list. */
   corsOrigins?: CorsOrigins;
+  /** How long `close()` lets calls in flight finish before it ends streams and connections. Default 5 s. */
+  shutdownGraceMs?: number;
+  /** Whether /metrics serves Prometheus metrics. Default true. */
+  metrics?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -40,6 +44,8 @@ export interface ResolvedOptions {
   keepaliveMs: number;
   logLevel: string;
   corsOrigins: CorsOrigins;
+  shutdownGraceMs: number;
+  metrics: boolean;
 }
 
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -54,5 +60,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     keepaliveMs: options.keepaliveMs ?? 15_000,
     logLevel: options.logLevel ?? "info",
     corsOrigins: options.corsOrigins ?? "*",
+    shutdownGraceMs: options.shutdownGraceMs ?? 5_000,
+    metrics: options.metrics ?? true,
   };
 }

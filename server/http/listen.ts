@@ -9,6 +9,9 @@ export type RequestListener = (req: IncomingMessage | Http2ServerRequest, res: S
 export interface Listening {
   port: number;
   host: string;
+  /** Takes no new connections: idle HTTP/1.1 connections close, HTTP/2 sessions get GOAWAY; requests in flight go on. */
+  stopAccepting(): void;
+  /** Closes every connection that is left. */
   close(): Promise<void>;
 }
 
@@ -44,12 +47,20 @@ export async function listen(handler: RequestListener, port: number, host: strin
     net.listen(port, host, () => resolve());
   });
   const address = net.address() as AddressInfo;
+  const closed = new Promise<void>((resolve) => net.once("close", resolve));
+  const stopAccepting = () => {
+    if (net.listening) net.close();
+    http1.closeIdleConnections();
+    for (const s of sessions) s.close();
+  };
   return {
     port: address.port,
     host,
+    stopAccepting,
     close: () =>
       new Promise<void>((resolve) => {
-        net.close(() => resolve());
+        stopAccepting();
+        void closed.then(resolve);
         for (const s of sessions) s.destroy();
         for (const s of sockets) s.destroy();
         http1.closeAllConnections();

@@ -1,0 +1,129 @@
+// `chatwire serve`: turns the checked settings into ServerOptions, keeps the secret key in the data directory,
+// checks PostgreSQL is reachable before starting, starts the server, prints where everything is, and shuts down
+// gracefully on SIGTERM/SIGINT (a second signal exits at once).
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { sectionOf, type Config } from "../config/load-config.js";
+import { resolveSecretKey } from "../config/secret-key.js";
+import { ConfigError, redactUrl } from "../config/settings.js";
+import type { ServerOptions } from "../options.js";
+import { chatwireVersion } from "../version.js";
+
+const POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
+const START_TIMEOUT_MS = 60_000;
+
+/** A start-up failure as one line. */
+export function describeStartError(err: unknown, ctx: { host: string; port: number; storage: string }): string {
+  const e = err as NodeJS.ErrnoException & { hostname?: string };
+  const message = err instanceof Error ? err.message.split("\n")[0]! : String(err);
+  if (e.syscall === "listen") {
+    if (e.code === "EADDRINUSE") return `port ${ctx.port} on ${ctx.host} is already in use (choose another with --port or PORT)`;
+    if (e.code === "EACCES") return `no permission to listen on ${ctx.host}:${ctx.port} (ports below 1024 need privileges: use a higher port behind a reverse proxy)`;
+    if (e.code === "EADDRNOTAVAIL") return `cannot listen on ${ctx.host}: this machine has no such address`;
+  }
+  if (e.syscall === "getaddrinfo" && e.hostname === ctx.host) return `cannot listen on ${ctx.host}: unknown host`;
+  if ((typeof e.code === "string" && e.code.startsWith("SQLITE_")) || e.syscall === "mkdir" || e.syscall === "open") {
+    return `cannot open storage ${ctx.storage}: ${message}`;
+  }
+  return `failed to start: ${redactUrl(message)}`;
+}
+
+/** Connects once to PostgreSQL, so an unreachable or refusing database is one clear line instead of a hang. */
+async function checkPostgres(url: string): Promise<void> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const why = e.message || e.code || String(err);
+    throw new ConfigError(`cannot connect to PostgreSQL at ${redactUrl(url)}: ${why}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function describeStorage(storage: string): string {
+  if (storage === "memory") return "in memory (nothing persists across restarts)";
+  if (/^postgres(ql)?:\/\//i.test(storage)) return `PostgreSQL ${redactUrl(storage)}`;
+  return `SQLite ${resolve(storage)}`;
+}
+
+export async function serve(config: Config): Promise<void> {
+  const v = config.values;
+  const dataDir = resolve((v.dataDir as string | undefined) ?? "./data");
+  const storage = (v.storage as string | undefined) ?? join(dataDir, "chatwire.db");
+  const host = (v.host as string | undefined) ?? "127.0.0.1";
+  const port = (v.port as number | undefined) ?? 8080;
+  const secret = resolveSecretKey({ secretKey: v.secretKey as string | undefined, secretKeyFile: v.secretKeyFile as string | undefined, dataDir, generate: true });
+  if (/^postgres(ql)?:\/\//i.test(storage)) await checkPostgres(storage);
+  else if (storage !== "memory") mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+  // Sections the server may know beyond this CLI's table (limits, uploads) go through as they are.
+  const options: ServerOptions & Record<string, unknown> = {
+    host,
+    port,
+    sdkAppID: (v.sdkAppID as number | undefined) ?? 1400000000,
+    secretKey: secret.key,
+    storage,
+    logLevel: (v.logLevel as string | undefined) ?? "info",
+  };
+  for (const key of ["corsOrigins", "metrics", "orgName", "keepaliveMs", "shutdownGraceMs"]) if (v[key] !== undefined) options[key] = v[key];
+  for (const section of ["presence", "limits", "uploads"]) {
+    const value = sectionOf(config, section);
+    if (value) options[section] = value;
+  }
+
+  const { startServer } = await import("../index.js");
+  let timer: NodeJS.Timeout | undefined;
+  const server = await Promise.race([
+    startServer(options),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ConfigError(`the server did not start within ${START_TIMEOUT_MS / 1000} s (is the storage ${redactUrl(storage)} reachable?)`)), START_TIMEOUT_MS);
+      timer.unref();
+    }),
+  ])
+    .catch((err: unknown) => {
+      throw err instanceof ConfigError ? err : new ConfigError(describeStartError(err, { host, port, storage: redactUrl(storage) }));
+    })
+    .finally(() => clearTimeout(timer));
+
+  const lines = [
+    `Chatwire ${chatwireVersion()} listening on ${server.url}`,
+    `  SDKAppID    ${server.sdkAppID}`,
+    `  storage     ${describeStorage(storage)}`,
+  ];
+  if (secret.origin === "generated") {
+    lines.push(`  secret key  generated into ${secret.file} (mode 0600); shown this once:`, `              ${secret.key}`);
+  } else {
+    lines.push(`  secret key  ${secret.origin === "file" ? secret.file : "from the settings"}`);
+  }
+  if (config.file) lines.push(`  config      ${resolve(config.file)}`);
+  if (v.metrics !== false) lines.push(`  metrics     ${server.url}/metrics (health: /healthz, /readyz)`);
+  console.log(lines.join("\n"));
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.error(`chatwire: ${signal} again, exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    const started = performance.now();
+    console.log(`Chatwire stopping (${signal})…`);
+    server.close().then(
+      () => {
+        console.log(`Chatwire stopped in ${Math.round(performance.now() - started)} ms`);
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(`chatwire: shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
