@@ -32,6 +32,7 @@ export type { PresenceOptions } from "./presence/presence-options.js";
 export { createManualClock, systemClock, type Clock, type ManualClock } from "./clock.js";
 export type { StorageProbe } from "./observability/storage-probe.js";
 export { chatwireVersion } from "./version.js";
+export { genUserSig, verifyUserSig, type GenUserSigInput, type VerifyUserSigInput, type UserSigResult } from "./auth/user-sig.js";
 
 export interface RunningServer {
   /** The base URL clients use, e.g. http://127.0.0.1:8080. */

@@ -157,7 +157,7 @@ describe("chatwire serve", () => {
     try {
       const { sessionToken } = await client.session.login({ userId: "alice", userSig: sig.stdout.trim() });
       const frames: number[] = [];
-      let opened: () => void;
+      let opened = () => {};
       const open = new Promise<void>((resolve) => (opened = resolve));
       const stream = (async () => {
         for await (const frame of client.events.streamEvents({}, { headers: { authorization: `Bearer ${sessionToken}` } })) {
