@@ -3,7 +3,7 @@
 // through the package, and a consumer type-checked under strict settings (strict, exactOptionalPropertyTypes,
 // noUncheckedIndexedAccess, no skipLibCheck) for Node and for a browser app without Node's types.
 import assert from "node:assert/strict";
-import { execFile, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -169,6 +169,30 @@ describe("installed into a fresh project", () => {
       const online: number = TYPES.USER_STATUS_ONLINE;
       export { online };
     `);
+  });
+});
+
+describe("npm start", () => {
+  it("runs the compiled server in the foreground and stops it on SIGTERM to npm", async () => {
+    const dataDir = join(scratch, "start-data");
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|CHATWIRE_|PORT$|HOST$)/i.test(k)));
+    const child = spawn("npm", ["start"], { cwd: ROOT, env: { ...env, PORT: "0", CHATWIRE_STORAGE: "memory", CHATWIRE_DATA_DIR: dataDir }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (output += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (output += c));
+    const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", () => {
+        const found = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+        if (found) resolve(found);
+      });
+      void exited.then(() => reject(new Error(`npm start exited early:\n${output}`)));
+    });
+    assert.equal((await fetch(`${url}/healthz`)).status, 200);
+    child.kill("SIGTERM");
+    assert.equal(await exited, 0, output);
+    assert.match(output, /Chatwire stopped in \d+ ms/);
+    await assert.rejects(fetch(`${url}/healthz`), "the server is gone with npm");
   });
 });
 
