@@ -1,7 +1,8 @@
 // The facade in a real browser: headless Chromium loads a page from one origin whose esbuild bundle of
 // client/index.ts talks to a Chatwire server on another origin (Connect over fetch, through CORS). Two instances log
 // in, one watches the other's status, and the official result and error shapes come back from the page.
-// The browser part is skipped where /usr/bin/chromium is missing (.ci/run installs Debian's chromium).
+// The browser part is skipped where /usr/bin/chromium is missing (.ci/run installs Debian's chromium), except in
+// CI (CI set), where a missing browser fails the run instead of skipping it silently.
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -15,7 +16,8 @@ import { FACADE_ENTRY, bundleForBrowser, nodeOnlyInputs, officialGzipBytes, type
 import type { ScenarioInput, ScenarioResult } from "./page-scenario.js";
 
 const CHROMIUM = "/usr/bin/chromium";
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
+const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install chromium)`;
+const skip = process.env.CI ? false : (missing ?? false);
 const SDK_APP_ID = 1400000000;
 const SECRET_KEY = "browser-test-secret";
 const ENTRY = fileURLToPath(new URL("./page-scenario.ts", import.meta.url));
@@ -79,6 +81,10 @@ after(async () => {
   await browser?.close();
   await new Promise<void>((resolve) => (pages ? pages.close(() => resolve()) : resolve()));
   await chat?.close();
+});
+
+test("Chromium is installed where CI runs", { skip: !process.env.CI }, () => {
+  assert.equal(missing, undefined, `CI is set but ${missing}`);
 });
 
 test("the browser bundle of the facade pulls in no Node modules", (t) => {
