@@ -94,7 +94,8 @@ export async function status(url: string): Promise<{ ok: boolean; lines: string[
   const { version } = (live ? JSON.parse(health.text) : {}) as { version?: string };
   const ready = await get("/readyz");
   const readiness = JSON.parse(ready.text || "{}") as { status?: string; storage?: string };
-  const lines = [`${url}: ${live ? "live" : `not live (HTTP ${health.status})`}, ${ready.status === 200 ? "ready" : "NOT ready"} (${readiness.status ?? ready.status}${readiness.storage ? `, storage ${readiness.storage}` : ""})`];
+  const why = [ready.status === 200 ? undefined : (readiness.status ?? `HTTP ${ready.status}`), readiness.storage && `storage ${readiness.storage}`].filter(Boolean).join(", ");
+  const lines = [`${url}: ${live ? "live" : `not live (HTTP ${health.status})`}, ${ready.status === 200 ? "ready" : "NOT ready"}${why ? ` (${why})` : ""}`];
   const metrics = await get("/metrics");
   if (metrics.status === 200) {
     const m = (name: string, sum = false) => metricValue(metrics.text, name, sum) ?? 0;

@@ -1,7 +1,7 @@
 // The settings of `chatwire serve`: config file (YAML or JSON) < environment < flags, every bad value one line
 // naming its source, unknown keys refused with a suggestion, sections the server may add (limits, uploads) passed on.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -80,6 +80,16 @@ describe("bad settings", () => {
     refused(() => loadConfig({ env: { CHATWIRE_SECRET_KEY: " " } }), /^invalid secretKey \(hidden\)/);
     assert.equal(redactUrl("postgres://chat:hunter2@db:5432/chat"), "postgres://chat:***@db:5432/chat");
   });
+});
+
+it("docs/deployment.md documents every setting with its environment variable", () => {
+  const guide = readFileSync(new URL("../../docs/deployment.md", import.meta.url), "utf8");
+  for (const setting of SETTINGS) {
+    const row = guide.split("\n").find((line) => line.startsWith(`| \`${setting.key}\` |`));
+    assert.ok(row, `${setting.key} has a row`);
+    assert.ok(row.includes(`\`${envName(setting.key)}\``), `${setting.key}: ${envName(setting.key)}`);
+    if (setting.flag) assert.ok(row.includes(`\`${setting.flag}\``), `${setting.key}: ${setting.flag}`);
+  }
 });
 
 it("every setting has an environment variable named after its key", () => {
