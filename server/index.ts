@@ -153,8 +153,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await drain.idle("call", config.shutdownGraceMs);
         presence?.stop();
         sessions.endAll(); // each stream gets its end of stream on the next flush
-        await drain.idle("stream", Math.min(config.shutdownGraceMs, 1_000));
-        await listening.close();
+        const settleMs = Math.min(config.shutdownGraceMs, 1_000);
+        await drain.idle("stream", settleMs);
+        await listening.close(settleMs);
         await bus.close();
         await storage.close();
         logger.debug("closed");

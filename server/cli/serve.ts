@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { sectionOf, type Config } from "../config/load-config.js";
 import { resolveSecretKey } from "../config/secret-key.js";
 import { ConfigError, redactUrl } from "../config/settings.js";
+import type { RunningServer } from "../index.js";
 import type { ServerOptions } from "../options.js";
 import { chatwireVersion } from "../version.js";
 
@@ -76,9 +77,37 @@ export async function serve(config: Config): Promise<void> {
     if (value) options[section] = value;
   }
 
+  // Signals are handled from here on, so one that arrives while the server starts stops it once it has started.
+  let server: RunningServer | undefined;
+  let stopping: NodeJS.Signals | undefined;
+  const shutDown = (running: RunningServer, signal: NodeJS.Signals) => {
+    const started = performance.now();
+    console.log(`Chatwire stopping (${signal})…`);
+    running.close().then(
+      () => {
+        console.log(`Chatwire stopped in ${Math.round(performance.now() - started)} ms`);
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(`chatwire: shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.error(`chatwire: ${signal} again, exiting now`);
+      process.exit(1);
+    }
+    stopping = signal;
+    if (server) shutDown(server, signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
   const { startServer } = await import("../index.js");
   let timer: NodeJS.Timeout | undefined;
-  const server = await Promise.race([
+  server = await Promise.race([
     startServer(options),
     new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ConfigError(`the server did not start within ${START_TIMEOUT_MS / 1000} s (is the storage ${redactUrl(storage)} reachable?)`)), START_TIMEOUT_MS);
@@ -103,27 +132,5 @@ export async function serve(config: Config): Promise<void> {
   if (config.file) lines.push(`  config      ${resolve(config.file)}`);
   if (v.metrics !== false) lines.push(`  metrics     ${server.url}/metrics (health: /healthz, /readyz)`);
   console.log(lines.join("\n"));
-
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      console.error(`chatwire: ${signal} again, exiting now`);
-      process.exit(1);
-    }
-    stopping = true;
-    const started = performance.now();
-    console.log(`Chatwire stopping (${signal})…`);
-    server.close().then(
-      () => {
-        console.log(`Chatwire stopped in ${Math.round(performance.now() - started)} ms`);
-        process.exit(0);
-      },
-      (err: unknown) => {
-        console.error(`chatwire: shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  if (stopping) shutDown(server, stopping);
 }

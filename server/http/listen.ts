@@ -11,8 +11,8 @@ export interface Listening {
   host: string;
   /** Takes no new connections: idle HTTP/1.1 connections close, HTTP/2 sessions get GOAWAY; requests in flight go on. */
   stopAccepting(): void;
-  /** Closes every connection that is left. */
-  close(): Promise<void>;
+  /** Stops accepting, waits up to `waitMs` for connections to close by themselves, then closes the rest. */
+  close(waitMs?: number): Promise<void>;
 }
 
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
@@ -57,13 +57,20 @@ export async function listen(handler: RequestListener, port: number, host: strin
     port: address.port,
     host,
     stopAccepting,
-    close: () =>
-      new Promise<void>((resolve) => {
-        stopAccepting();
-        void closed.then(resolve);
-        for (const s of sessions) s.destroy();
-        for (const s of sockets) s.destroy();
-        http1.closeAllConnections();
-      }),
+    close: async (waitMs = 0) => {
+      stopAccepting(); // again: connections that went idle since are closed now
+      if (sessions.size > 0 && waitMs > 0) {
+        // HTTP/2 sessions told GOAWAY close by themselves once their streams end, after flushing their last frames.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, waitMs);
+          const check = () => sessions.size === 0 && (clearTimeout(timer), resolve());
+          for (const session of sessions) session.once("close", () => setImmediate(check));
+        });
+      }
+      for (const s of sessions) s.destroy();
+      for (const s of sockets) s.destroy();
+      http1.closeAllConnections();
+      await closed;
+    },
   };
 }
