@@ -2,6 +2,7 @@
 // streams, RPCs by method and code, auth failures, events delivered, storage latency, event-loop lag), a close()
 // that ends open streams normally, and `metrics: false`.
 import assert from "node:assert/strict";
+import { request } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { ConnectError, createClient } from "@connectrpc/connect";
 import { Http2SessionManager, createConnectTransport } from "@connectrpc/connect-node";
@@ -95,4 +96,35 @@ it("close() ends open event streams normally and stops accepting; `metrics: fals
   await closing;
   sessionManager.abort();
   await assert.rejects(fetch(`${other.url}/healthz`));
+});
+
+it("close() lets a call in flight finish within the grace period", async () => {
+  const other = await startServer({ storage: "memory", logLevel: "silent", shutdownGraceMs: 5_000 });
+  // A call whose body is still arriving is in flight: half of it now, the rest once close() has begun.
+  const req = request(`${other.url}/chatwire.v1.SessionService/GetServerTime`, {
+    method: "POST",
+    // The server answers 100 Continue as it hands the request to its handler: from then on the call is in flight.
+    headers: { "content-type": "application/json", "content-length": "2", expect: "100-continue" },
+  });
+  const inFlight = new Promise((resolve) => req.once("continue", resolve));
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    req.on("response", (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+  });
+  req.flushHeaders();
+  await inFlight;
+  req.write("{");
+  let closed = false;
+  const closing = other.close().then(() => (closed = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(closed, false, "close() waits for the call");
+  req.end("}");
+  const { status, body } = await response;
+  assert.equal(status, 200);
+  assert.match(body, /"serverTime"/);
+  await closing;
 });
