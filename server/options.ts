@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Clock } from "./clock.js";
 import type { CorsOrigins } from "./http/cors.js";
 import { defaultPresenceOptions, type PresenceOptions } from "./presence/presence-options.js";
+import type { HttpProviderOptions, SpeechToTextOptions } from "./translation/providers.js";
 
 export interface ServerOptions {
   /** TCP port; 0 picks a free one. Default 0 (npm start passes PORT, default 8080). */
@@ -31,6 +32,10 @@ export interface ServerOptions {
   shutdownGraceMs?: number;
   /** Whether /metrics serves Prometheus metrics. Default true. */
   metrics?: boolean;
+  /** A LibreTranslate-compatible service for translateText; without it translateText fails with 2117. */
+  translation?: HttpProviderOptions;
+  /** An OpenAI-compatible transcription service for convertVoiceToText; without it the call fails with 2118. */
+  speechToText?: SpeechToTextOptions;
 }
 
 export interface ResolvedOptions {
@@ -46,6 +51,8 @@ export interface ResolvedOptions {
   corsOrigins: CorsOrigins;
   shutdownGraceMs: number;
   metrics: boolean;
+  translation: HttpProviderOptions | undefined;
+  speechToText: SpeechToTextOptions | undefined;
 }
 
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -62,5 +69,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     corsOrigins: options.corsOrigins ?? "*",
     shutdownGraceMs: options.shutdownGraceMs ?? 5_000,
     metrics: options.metrics ?? true,
+    translation: options.translation,
+    speechToText: options.speechToText,
   };
 }

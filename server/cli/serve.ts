@@ -1,6 +1,6 @@
 // `chatwire serve`: turns the checked settings into ServerOptions, keeps the secret key in the data directory,
-// checks PostgreSQL is reachable before starting, starts the server, prints where everything is, and shuts down
-// gracefully on SIGTERM/SIGINT (a second signal exits at once).
+// starts the server, prints where everything is, and shuts down gracefully on SIGTERM/SIGINT (a second signal
+// exits at once). Start-up failures become one line.
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { sectionOf, type Config } from "../config/load-config.js";
@@ -10,8 +10,8 @@ import type { RunningServer } from "../index.js";
 import type { ServerOptions } from "../options.js";
 import { chatwireVersion } from "../version.js";
 
-const POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
 const START_TIMEOUT_MS = 60_000;
+const STORAGE_ERRORS = new Set(["StorageConfigError", "StorageUnavailableError", "StorageBusyError"]);
 
 /** A start-up failure as one line. */
 export function describeStartError(err: unknown, ctx: { host: string; port: number; storage: string }): string {
@@ -23,33 +23,16 @@ export function describeStartError(err: unknown, ctx: { host: string; port: numb
     if (e.code === "EADDRNOTAVAIL") return `cannot listen on ${ctx.host}: this machine has no such address`;
   }
   if (e.syscall === "getaddrinfo" && e.hostname === ctx.host) return `cannot listen on ${ctx.host}: unknown host`;
-  if ((typeof e.code === "string" && e.code.startsWith("SQLITE_")) || e.syscall === "mkdir" || e.syscall === "open") {
-    return `cannot open storage ${ctx.storage}: ${message}`;
+  if (STORAGE_ERRORS.has((err as Error).name) || (typeof e.code === "string" && e.code.startsWith("SQLITE_")) || e.syscall === "mkdir" || e.syscall === "open") {
+    return `cannot open storage ${ctx.storage}: ${redactUrl(message)}`;
   }
   return `failed to start: ${redactUrl(message)}`;
 }
 
-/** Connects once to PostgreSQL, so an unreachable or refusing database is one clear line instead of a hang. */
-async function checkPostgres(url: string): Promise<void> {
-  const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    const why = e.message || e.code || String(err);
-    throw new ConfigError(`cannot connect to PostgreSQL at ${redactUrl(url)}: ${why}`);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-function describeStorage(storage: string): string {
-  if (storage === "memory") return "in memory (nothing persists across restarts)";
-  if (/^postgres(ql)?:\/\//i.test(storage)) return `PostgreSQL ${redactUrl(storage)}`;
-  return `SQLite ${resolve(storage)}`;
+function describeStorage(location: string): string {
+  if (location === ":memory:") return "in memory (nothing persists across restarts)";
+  if (/^postgres(ql)?:\/\//i.test(location)) return `PostgreSQL ${location}`;
+  return `SQLite ${resolve(location)}`;
 }
 
 export async function serve(config: Config): Promise<void> {
@@ -59,8 +42,7 @@ export async function serve(config: Config): Promise<void> {
   const host = (v.host as string | undefined) ?? "127.0.0.1";
   const port = (v.port as number | undefined) ?? 8080;
   const secret = resolveSecretKey({ secretKey: v.secretKey as string | undefined, secretKeyFile: v.secretKeyFile as string | undefined, dataDir, generate: true });
-  if (/^postgres(ql)?:\/\//i.test(storage)) await checkPostgres(storage);
-  else if (storage !== "memory") mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (storage === join(dataDir, "chatwire.db")) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
   // Sections the server may know beyond this CLI's table (limits, uploads) go through as they are.
   const options: ServerOptions & Record<string, unknown> = {
@@ -122,7 +104,7 @@ export async function serve(config: Config): Promise<void> {
   const lines = [
     `Chatwire ${chatwireVersion()} listening on ${server.url}`,
     `  SDKAppID    ${server.sdkAppID}`,
-    `  storage     ${describeStorage(storage)}`,
+    `  storage     ${describeStorage(server.storageLocation)}`,
   ];
   if (secret.origin === "generated") {
     lines.push(`  secret key  generated into ${secret.file} (mode 0600); shown this once:`, `              ${secret.key}`);

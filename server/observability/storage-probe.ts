@@ -1,62 +1,47 @@
-// What /readyz and /metrics see of the storage layer, without reaching into it: an optional `ping()` the storage
-// object may implement (a trivial query, e.g. SELECT 1), and the latency of every operation of its stores, timed
-// by wrapping the methods of its sub-objects (storage.presence.put → "presence.put") that return promises.
+// What /readyz and /metrics see of storage, without reaching into it: the database's `ping()`, and the latency of
+// its transactions, group-commit batches and prepared queries, timed by wrapping the Db handle the stores share.
+import type { Db } from "../storage/db.js";
 
-/** Optional capabilities of a storage object. */
+/** What /readyz needs of storage. */
 export interface StorageProbe {
   /** Resolves when the database answers; rejects when it cannot be reached. */
-  ping?(): Promise<void>;
+  ping(): Promise<void>;
 }
 
 export type StorageObserver = (operation: string, seconds: number, failed: boolean) => void;
 
-function timed(target: object, name: string, fn: (...args: unknown[]) => unknown, observe: StorageObserver) {
-  return (...args: unknown[]): unknown => {
-    const started = performance.now();
-    const result = fn.apply(target, args);
-    if (!(result instanceof Promise)) return result;
-    return result.then(
-      (value: unknown) => {
-        observe(name, (performance.now() - started) / 1000, false);
-        return value;
-      },
-      (err: unknown) => {
-        observe(name, (performance.now() - started) / 1000, true);
-        throw err;
-      },
-    );
-  };
-}
-
-/** Returns `storage` with each store's asynchronous methods timed; the storage object itself is left as it is. */
-export function instrumentStorage<S extends object>(storage: S, observe: StorageObserver): S {
-  const stores = new Map<PropertyKey, object>();
-  for (const key of Object.keys(storage)) {
-    const store = (storage as Record<string, unknown>)[key];
-    if (typeof store !== "object" || store === null || store instanceof Promise) continue;
-    const wrapped = new Map<PropertyKey, unknown>();
-    stores.set(
-      key,
-      new Proxy(store, {
-        get(target, prop) {
-          const value = Reflect.get(target, prop, target) as unknown;
-          if (typeof value !== "function" || typeof prop !== "string") return value;
-          if (!wrapped.has(prop)) wrapped.set(prop, timed(target, `${key}.${prop}`, value as (...args: unknown[]) => unknown, observe));
-          return wrapped.get(prop);
-        },
-      }),
-    );
-  }
-  return new Proxy(storage, {
-    get(target, prop) {
-      return stores.get(prop) ?? Reflect.get(target, prop, target);
+function timed<T>(operation: string, observe: StorageObserver, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  return run().then(
+    (value) => {
+      observe(operation, (performance.now() - started) / 1000, false);
+      return value;
     },
-  });
+    (err: unknown) => {
+      observe(operation, (performance.now() - started) / 1000, true);
+      throw err;
+    },
+  );
 }
 
-/** Whether the storage answers, within `timeoutMs`: "ok", "unchecked" (no ping), or why not. */
+/**
+ * Returns a Db that reports how long each `transact`, `batch` (one caller's wait for its group commit) and prepared
+ * query takes; everything else, reads through `kysely` included, is the original's.
+ */
+export function instrumentDb(db: Db, observe: StorageObserver): Db {
+  const wrapped: Db = Object.create(db) as Db;
+  return Object.assign(wrapped, {
+    transact: (fn: Parameters<Db["transact"]>[0]) => timed("transact", observe, () => db.transact(fn)),
+    batch: (fn: Parameters<Db["batch"]>[0]) => timed("batch", observe, () => db.batch(fn)),
+    prepare: (build: Parameters<Db["prepare"]>[0]) => {
+      const prepared = db.prepare(build);
+      return { execute: (executor: Parameters<typeof prepared.execute>[0], params: object) => timed("prepared", observe, () => prepared.execute(executor, params)) };
+    },
+  }) as Db;
+}
+
+/** Whether the storage answers within `timeoutMs`: ok, or why not. */
 export async function probeStorage(storage: StorageProbe, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
-  if (typeof storage.ping !== "function") return { ok: true, detail: "unchecked" };
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([

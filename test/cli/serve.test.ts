@@ -125,7 +125,7 @@ describe("chatwire serve", () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     assertOneLineFailure(
       await runCli(["serve", "--storage", `postgres://chat:hunter2@127.0.0.1:${deadPort}/chat`], { cwd }),
-      new RegExp(`cannot connect to PostgreSQL at postgres://chat:\\*\\*\\*@127\\.0\\.0\\.1:${deadPort}/chat: .*ECONNREFUSED`),
+      new RegExp(`cannot open storage postgres://chat:\\*\\*\\*@127\\.0\\.0\\.1:${deadPort}/chat: .*ECONNREFUSED`),
     );
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));

@@ -1,20 +1,23 @@
-// `npm test` runs every case of every suite on both drivers, each against its own in-process server (manual
-// clock, memory storage, port 0), as node:test subtests named driver/suite/case.
+// `npm test` runs every case of every suite on both drivers and every storage engine (SQLite in memory, a SQLite
+// file, PostgreSQL), each case against its own in-process server (manual clock, a fresh database, port 0), as
+// node:test subtests named engine › driver/suite/case. PostgreSQL runs skip locally when no server answers on
+// 127.0.0.1:5432 and fail when CI is set.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { loadKnownFailing, unusedEntries } from "./known-failing.js";
 import { loadSuites } from "./load-suites.js";
 import { judge, loadDrivers, planCases } from "./run.js";
 import { runCase } from "./runner.js";
-import { DRIVERS } from "./schema.js";
+import { DRIVERS, type DriverName } from "./schema.js";
 import { inProcessTargets } from "./targets.js";
+import { ENGINES, skipReason, type EngineName } from "../support/storage-engines.js";
 
 const suites = loadSuites();
 const drivers = await loadDrivers(DRIVERS);
-const targets = inProcessTargets();
-
-for (const name of DRIVERS) {
+/** Every case on one driver against one engine's in-process servers. */
+function driverSuite(engine: EngineName, name: DriverName): void {
   const driver = drivers.get(name)!;
+  const targets = inProcessTargets(engine);
   const known = loadKnownFailing(name);
   const plan = planCases(suites, [name]);
   describe(name, () => {
@@ -42,5 +45,12 @@ for (const name of DRIVERS) {
         }
       });
     }
+  });
+}
+
+for (const engine of ENGINES) {
+  const skip = await skipReason(engine);
+  describe(engine, { skip: skip ?? false }, () => {
+    for (const name of DRIVERS) driverSuite(engine, name);
   });
 }

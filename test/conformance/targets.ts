@@ -1,5 +1,5 @@
-// Where cases run. In process: a fresh server per case (memory storage, port 0, a manual clock, the case's option
-// overrides), which can meet every requirement. Remote: one shared server at a URL, with its real clock and default
+// Where cases run. In process: a fresh server per case (a fresh database on the chosen storage engine, port 0, a
+// manual clock, the case's option overrides), which can meet every requirement. Remote: one shared server at a URL, with its real clock and default
 // options, so cases needing either are skipped and user IDs are made unique per case run.
 import { Http2SessionManager, createConnectTransport } from "@connectrpc/connect-node";
 import { ConnectError, createClient } from "@connectrpc/connect";
@@ -10,6 +10,7 @@ import { genUserSig } from "../../server/auth/user-sig.js";
 import { createManualClock, startServer, type ManualClock } from "../../server/index.js";
 import { ConformanceSetupError } from "./setup-error.js";
 import type { Requirement, TestCase } from "./schema.js";
+import { freshStorage, type EngineName } from "../support/storage-engines.js";
 
 /** A server one case runs against. */
 export interface Target {
@@ -38,16 +39,17 @@ export interface TargetFactory {
   close(): Promise<void>;
 }
 
-/** A fresh in-process server per case. */
-export function inProcessTargets(): TargetFactory {
+/** A fresh in-process server per case, on a fresh database of `engine` (default: SQLite in memory). */
+export function inProcessTargets(engine: EngineName = "memory"): TargetFactory {
   return {
-    description: "in-process",
+    description: engine === "memory" ? "in-process" : `in-process (${engine})`,
     capabilities: new Set<Requirement>(["manual-clock", "server-options"]),
     async start(testCase) {
       const clock = createManualClock();
+      const slot = await freshStorage(engine);
       const server = await startServer({
         port: 0,
-        storage: "memory",
+        storage: slot.storage,
         logLevel: "silent",
         secretKey: randomBytes(32).toString("hex"),
         clock,
@@ -61,7 +63,10 @@ export function inProcessTargets(): TargetFactory {
         inspectSessions: server.inspectSessions,
         now: async () => clock.now(),
         shared: false,
-        close: () => server.close(),
+        close: async () => {
+          await server.close();
+          await slot.dispose();
+        },
       };
     },
     close: async () => {},
