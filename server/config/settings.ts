@@ -1,7 +1,7 @@
 // The settings of `chatwire serve` and the admin commands: one table gives each setting its config-file key, its
 // environment variable, its flag, how it is checked and its documentation. Precedence: defaults < config file (YAML or
 // JSON) < environment < flags. Every bad value is reported as one line naming the value's source.
-export type SettingType = "port" | "host" | "sdkAppID" | "text" | "secret" | "path" | "storage" | "logLevel" | "ms" | "count" | "bool" | "origins";
+export type SettingType = "port" | "host" | "sdkAppID" | "text" | "secret" | "path" | "storage" | "logLevel" | "ms" | "count" | "bool" | "origins" | "url";
 
 export interface Setting {
   /** The key in the config file; nested keys are dotted (presence.offlineTimeoutMs). */
@@ -42,6 +42,13 @@ export const SETTINGS: readonly Setting[] = [
   { key: "presence.offlineTimeoutMs", type: "ms", help: "How long a session may go unheard before the user turns OFFLINE, in ms.", default: "400000" },
   { key: "presence.customStatusClearDelayMs", type: "ms", help: "How long after logout a custom status is cleared, in ms.", default: "30000" },
   { key: "presence.maxSubscriptions", type: "count", help: "The most status subscriptions a user holds; the oldest are evicted past it.", default: "200" },
+  { key: "translation.url", type: "url", help: "A LibreTranslate-compatible service for translateText; without it translateText fails with 2117." },
+  { key: "translation.apiKey", type: "secret", help: "Its API key (sent as `api_key`)." },
+  { key: "translation.timeoutMs", type: "ms", help: "How long one translation may take, in ms.", default: "15000" },
+  { key: "speechToText.url", type: "url", help: "An OpenAI-compatible transcription service for convertVoiceToText; without it the call fails with 2118." },
+  { key: "speechToText.apiKey", type: "secret", help: "Its API key (sent as a bearer token)." },
+  { key: "speechToText.model", type: "text", help: "The transcription model.", default: "whisper-1" },
+  { key: "speechToText.timeoutMs", type: "ms", help: "How long one transcription may take, in ms.", default: "60000" },
 ];
 
 export class ConfigError extends Error {}
@@ -73,6 +80,7 @@ const describe: Record<SettingType, string> = {
   count: "a positive integer",
   bool: "true or false",
   origins: "* or a list of origins such as https://app.example.com",
+  url: "an http:// or https:// URL",
 };
 
 function integerOf(value: unknown): number | undefined {
@@ -153,6 +161,16 @@ export function parseValue(setting: Setting, value: unknown, source: string): un
         if (!ok) throw bad(`${JSON.stringify(origin)} is not an origin (scheme://host[:port], no path)`);
       }
       return list;
+    }
+    case "url": {
+      let ok = false;
+      try {
+        ok = typeof value === "string" && /^https?:$/.test(new URL(value).protocol);
+      } catch {
+        ok = false;
+      }
+      if (!ok) throw bad();
+      return value;
     }
     case "text":
     case "secret":

@@ -66,6 +66,7 @@ describe("bad settings", () => {
     refused(() => loadConfig({ env: { CHATWIRE_STORAGE: "postgres://" } }), /^invalid storage/);
     refused(() => loadConfig({ file: file("d.yaml", "presence:\n  offlineTimeoutMs: -5\n"), env: {} }), /^invalid presence.offlineTimeoutMs -5 \(from .*d.yaml\)/);
     refused(() => loadConfig({ env: { CHATWIRE_CORS_ORIGINS: "https://a.example/path" } }), /is not an origin/);
+    refused(() => loadConfig({ env: { CHATWIRE_SPEECH_TO_TEXT_URL: "ftp://stt" } }), /^invalid speechToText.url "ftp:\/\/stt" .*expected an http/);
   });
 
   it("refuses unknown keys with a suggestion", () => {
@@ -78,6 +79,7 @@ describe("bad settings", () => {
 
   it("never shows a secret or a database password in a message", () => {
     refused(() => loadConfig({ env: { CHATWIRE_SECRET_KEY: " " } }), /^invalid secretKey \(hidden\)/);
+    refused(() => loadConfig({ file: file("h.yaml", "translation:\n  apiKey: [1]\n"), env: {} }), /^invalid translation.apiKey \(hidden\)/);
     assert.equal(redactUrl("postgres://chat:hunter2@db:5432/chat"), "postgres://chat:***@db:5432/chat");
   });
 });
