@@ -69,7 +69,7 @@ describe("/metrics", () => {
       assert.match(text, /^chatwire_auth_failures_total\{code="70013"\} 1$/m);
       assert.ok((metricValue(text, "chatwire_events_delivered_total") ?? 0) >= 1);
       assert.ok((metricValue(text, "chatwire_event_frames_total") ?? 0) >= 1);
-      assert.match(text, /^chatwire_storage_operation_duration_seconds_count\{operation="presence\.put",outcome="ok"\} [1-9]/m);
+      assert.match(text, /^chatwire_storage_operation_duration_seconds_count\{operation="batch",outcome="ok"\} [1-9]/m, "group commits are timed");
       assert.match(text, /^chatwire_build_info\{version="\d+\.\d+\.\d+[^"]*"\} 1$/m);
       assert.match(text, /^nodejs_eventloop_lag_seconds /m);
       await stream.return?.();
