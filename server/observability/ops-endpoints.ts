@@ -23,6 +23,7 @@ type Response = ServerResponse | Http2ServerResponse;
 
 function send(req: Request, res: Response, status: number, contentType: string, body: string): void {
   const out = res as ServerResponse;
+  if (out.destroyed || out.writableEnded) return; // the client left while storage or metrics were asked
   out.writeHead(status, { "content-type": contentType, "cache-control": "no-store", "content-length": Buffer.byteLength(body) });
   out.end(req.method === "HEAD" ? undefined : body);
 }
