@@ -28,6 +28,10 @@ export interface ServerOptions {
   clock?: Clock;
   /** Origins browser apps may call from: "*" (default; auth is a bearer token, not a cookie) or a list. */
   corsOrigins?: CorsOrigins;
+  /** How long `close()` lets calls in flight finish before it ends streams and connections. Default 5 s. */
+  shutdownGraceMs?: number;
+  /** Whether /metrics serves Prometheus metrics. Default true. */
+  metrics?: boolean;
   /** A LibreTranslate-compatible service for translateText; without it translateText fails with 2117. */
   translation?: HttpProviderOptions;
   /** An OpenAI-compatible transcription service for convertVoiceToText; without it the call fails with 2118. */
@@ -45,6 +49,8 @@ export interface ResolvedOptions {
   keepaliveMs: number;
   logLevel: string;
   corsOrigins: CorsOrigins;
+  shutdownGraceMs: number;
+  metrics: boolean;
   translation: HttpProviderOptions | undefined;
   speechToText: SpeechToTextOptions | undefined;
 }
@@ -61,6 +67,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     keepaliveMs: options.keepaliveMs ?? 15_000,
     logLevel: options.logLevel ?? "info",
     corsOrigins: options.corsOrigins ?? "*",
+    shutdownGraceMs: options.shutdownGraceMs ?? 5_000,
+    metrics: options.metrics ?? true,
     translation: options.translation,
     speechToText: options.speechToText,
   };
