@@ -25,9 +25,17 @@ import { Accounts } from "./accounts/accounts.js";
 import { createPresenceStore, createSubscriptionStore } from "./presence/presence-store.js";
 import { createTimerStore } from "./timers/timer-store.js";
 import { DurableTimers } from "./timers/durable-timers.js";
+import { createConversationHandlers } from "./conversations/conversation-handlers.js";
+import { createConversationStore } from "./conversations/conversation-store.js";
+import { Conversations, type GroupDirectory, type ProfileSource } from "./conversations/conversations.js";
+import { createMessageHandlers, createReadReceiptHandlers } from "./messages/message-handlers.js";
+import { createMessageStore } from "./messages/message-store.js";
+import { allowAll, Messages } from "./messages/messages.js";
 
 export type { ServerOptions } from "./options.js";
 export type { PresenceOptions } from "./presence/presence-options.js";
+export type { MessageOptions, SendPolicy } from "./messages/messages.js";
+export type { ConversationOptions } from "./conversations/conversations.js";
 export { createManualClock, systemClock, type Clock, type ManualClock } from "./clock.js";
 
 export interface RunningServer {
@@ -62,8 +70,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
 
   let sessions: SessionRegistry;
-  const bus = createInProcessBus((userId, event) => {
-    for (const session of sessions.sessionsOf(userId)) session.outbox.push(event);
+  const bus = createInProcessBus((userId, event, exceptSessionId) => {
+    for (const session of sessions.sessionsOf(userId)) if (session.id !== exceptSessionId) session.outbox.push(event);
   }, clock.now);
   let presence: Presence | undefined;
   const logFailure = (what: string) => (err: unknown) => logger.error({ err }, what);
@@ -90,15 +98,57 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     sessions,
     options: config.presence,
   });
+  // TODO(profiles): pass the relationships domain's Profiles (server/profiles/) here once it is on main; until then
+  // senders and C2C peers carry their user ID only. This is the one wiring point of the Profiles seam.
+  const profiles: ProfileSource = { getProfiles: async (ids) => new Map(ids.map((userId) => [userId, { userId, nick: "", avatar: "" }])) };
+  // The groups domain plugs its directory in here; until then no group exists.
+  const groups: GroupDirectory = { exists: async () => false };
+  const messageStore = createMessageStore(db);
+  const conversations = new Conversations({
+    db,
+    store: createConversationStore(db),
+    messages: messageStore,
+    accounts,
+    profiles,
+    groups,
+    bus,
+    clock,
+    options: config.conversations,
+  });
+  const messages = new Messages({
+    db,
+    store: messageStore,
+    conversations,
+    accounts,
+    profiles,
+    // The relationships domain replaces this with its blacklist / friend-check policy.
+    policy: allowAll,
+    bus,
+    clock,
+    isOnline: (userId) => sessions.hasSessions(userId),
+    options: config.messages,
+  });
   await timers.start();
 
   const streamDeps = { sessions, clock, keepaliveMs: config.keepaliveMs };
   const handlers: Partial<ServiceHandlers> = {
-    session: createSessionHandlers({ sessions, presence, bus, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey }),
+    session: createSessionHandlers({
+      sessions,
+      presence,
+      bus,
+      clock,
+      sdkAppId: config.sdkAppID,
+      secretKey: config.secretKey,
+      // The total unread count, pushed once after each login.
+      afterLogin: (s) => void conversations!.greet(s).catch(logFailure("conversations: login total")),
+    }),
     event: createStreamEventsHandlers(streamDeps),
     userStatus: createUserStatusHandlers(presence),
     presenceAdmin: createPresenceAdminHandlers({ presence, clock, orgName: config.orgName, appName: String(config.sdkAppID) }),
     accountAdmin: createAccountAdminHandlers(presence),
+    message: createMessageHandlers(messages) as ServiceHandlers["message"],
+    messageInteraction: createReadReceiptHandlers(messages) as ServiceHandlers["messageInteraction"],
+    conversation: createConversationHandlers(conversations, messages, clock) as ServiceHandlers["conversation"],
   };
   const rpc = connectNodeAdapter({
     routes: (router) => registerServices(router, handlers, unimplemented),

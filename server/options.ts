@@ -2,6 +2,8 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "./clock.js";
 import type { CorsOrigins } from "./http/cors.js";
+import { defaultConversationOptions, type ConversationOptions } from "./conversations/conversations.js";
+import { defaultMessageOptions, type MessageOptions } from "./messages/messages.js";
 import { defaultPresenceOptions, type PresenceOptions } from "./presence/presence-options.js";
 
 export interface ServerOptions {
@@ -27,6 +29,10 @@ export interface ServerOptions {
   clock?: Clock;
   /** Origins browser apps may call from: "*" (default; auth is a bearer token, not a cookie) or a list. */
   corsOrigins?: CorsOrigins;
+  /** Message settings: the revoke window (default 2 min), when merger bodies are stored apart. */
+  messages?: Partial<MessageOptions>;
+  /** Conversation settings: list size (default 100), multi-device deletion sync (off), conversation group cap (20). */
+  conversations?: Partial<ConversationOptions>;
 }
 
 export interface ResolvedOptions {
@@ -40,6 +46,8 @@ export interface ResolvedOptions {
   keepaliveMs: number;
   logLevel: string;
   corsOrigins: CorsOrigins;
+  messages: MessageOptions;
+  conversations: ConversationOptions;
 }
 
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -54,5 +62,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     keepaliveMs: options.keepaliveMs ?? 15_000,
     logLevel: options.logLevel ?? "info",
     corsOrigins: options.corsOrigins ?? "*",
+    messages: { ...defaultMessageOptions, ...options.messages },
+    conversations: { ...defaultConversationOptions, ...options.conversations },
   };
 }
