@@ -26,7 +26,11 @@ export async function migrateToLatest(db: Kysely<any>, engine: Engine): Promise<
 
 async function migrateOnce(db: Kysely<any>, engine: Engine): Promise<void> {
   await adoptLegacySchema(db, engine);
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...migrations }) } });
+  // On PostgreSQL the migrator must be told the schema: without it, it takes a kysely_migration table of any schema
+  // on the server (another database user's, another test run's) for its own and then fails to find it.
+  const migrationTableSchema =
+    engine === "postgres" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({ db, migrationTableSchema, provider: { getMigrations: async () => ({ ...migrations }) } });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     if (error instanceof StorageBusyError) throw error;
