@@ -466,7 +466,8 @@ export class Messages {
     const body = await this.deps.store.getMerger(key);
     if (!body) throw chatError(MERGER_KEY_INVALID);
     const full = fromBinary(MergerPayloadSchema, body);
-    return { ...input, payload: { case: "merger", value: { ...input.payload.value, messageList: full.messageList } } };
+    // As the official SDK leaves it: the merged messages filled in, the download keys spent.
+    return { ...input, payload: { case: "merger", value: { ...input.payload.value, messageList: full.messageList, downloadKey: "", pbDownloadKey: "" } } };
   }
 
   // ---- helpers

@@ -8,8 +8,12 @@ import { AccountAdminService } from "../../gen/chatwire/v1/account_admin_pb.js";
 import { PresenceAdminService } from "../../gen/chatwire/v1/presence_admin_pb.js";
 import { EVENT } from "../../client/generated/constants.js";
 import { clientMethods, rpcMethods } from "../../client/generated/methods.js";
-import type { PresenceOptions } from "../../server/index.js";
 import { defaultPresenceOptions } from "../../server/presence/presence-options.js";
+import { defaultMessageOptions } from "../../server/messages/messages.js";
+import { defaultConversationOptions } from "../../server/conversations/conversations.js";
+
+/** The option sections a case may override, with their defaults (which give each option's type). */
+const SERVER_DEFAULTS = { presence: defaultPresenceOptions, messages: defaultMessageOptions, conversations: defaultConversationOptions };
 import {
   DRIVERS,
   GENERATORS,
@@ -144,7 +148,7 @@ class Checker {
         return;
       }
       case "$ref": {
-        const ref = this.string(arg, path, /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9_]+)*$/);
+        const ref = this.string(arg, path, /^[a-z][A-Za-z0-9]*(\.([A-Za-z0-9_]+|#))*$/);
         if (ref && !this.saved.has(ref.split(".")[0]!)) this.add(path, `"${ref}" names no value an earlier step saved`);
         return;
       }
@@ -251,14 +255,16 @@ function parseCase(raw: unknown, path: string, suite: string, problems: string[]
 
   let server: TestCase["server"];
   if (obj.server !== undefined) {
-    const s = c.object(obj.server, `${path}.server`, ["presence"], ["presence"]);
-    const p = s && c.object(s.presence, `${path}.server.presence`, Object.keys(defaultPresenceOptions));
-    if (p) {
-      for (const [key, value] of Object.entries(p)) {
-        const kind = typeof defaultPresenceOptions[key as keyof typeof defaultPresenceOptions];
-        if (typeof value !== kind) c.add(`${path}.server.presence.${key}`, `must be a ${kind}`);
+    const s = c.object(obj.server, `${path}.server`, Object.keys(SERVER_DEFAULTS));
+    server = {};
+    for (const [section, defaults] of Object.entries(SERVER_DEFAULTS)) {
+      if (s?.[section] === undefined) continue;
+      const p = c.object(s[section], `${path}.server.${section}`, Object.keys(defaults));
+      for (const [key, value] of Object.entries(p ?? {})) {
+        const kind = typeof (defaults as unknown as Record<string, unknown>)[key];
+        if (typeof value !== kind) c.add(`${path}.server.${section}.${key}`, `must be a ${kind}`);
       }
-      server = { presence: p as Partial<PresenceOptions> };
+      (server as Record<string, unknown>)[section] = p;
     }
     if (!requires.includes("server-options")) c.add(`${path}.server`, 'needs "requires: [server-options]"');
   } else if (requires.includes("server-options")) c.add(`${path}.requires`, '"server-options" without "server"');

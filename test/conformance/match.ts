@@ -20,6 +20,8 @@ export interface Names {
   literals: ReadonlyMap<string, string>;
   /** Values earlier steps saved (`save:`), for `$ref`. */
   refs?: ReadonlyMap<string, unknown>;
+  /** The index of the current repetition of a repeated step (`#` in a `$ref` path). */
+  iteration?: number;
 }
 
 /** The value `$ref: name.path` names; throws when nothing was saved under the name or the path leads nowhere. */
@@ -27,7 +29,8 @@ export function lookupRef(ref: string, names: Names): unknown {
   const [name, ...path] = ref.split(".");
   if (!names.refs?.has(name!)) throw new Error(`$ref ${ref}: no step saved "${name}"`);
   let value = names.refs.get(name!);
-  for (const key of path) {
+  for (const segment of path) {
+    const key = segment === "#" ? String(names.iteration ?? 0) : segment;
     if (typeof value !== "object" || value === null || !(key in value)) throw new Error(`$ref ${ref}: no "${key}" in ${show(value, 200)}`);
     value = (value as Obj)[key];
   }

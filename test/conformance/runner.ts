@@ -83,7 +83,7 @@ export async function runCase(testCase: TestCase, driver: Driver, targets: Targe
 }
 
 class CaseRun {
-  readonly names: Names;
+  names: Names;
   private readonly devices = new Map<string, DeviceState>();
   /** Values saved by `save:` steps. */
   private readonly refs = new Map<string, unknown>();
@@ -203,7 +203,9 @@ class CaseRun {
   private async call(step: CallStep): Promise<void> {
     const state = await this.device(step.as);
     const expect = step.expectBy[this.driver.name] ?? step.expect;
+    const results: unknown[] = [];
     for (let i = 0; i < step.repeat; i++) {
+      this.names.iteration = i;
       let args: unknown;
       let argList: unknown[];
       try {
@@ -234,7 +236,10 @@ class CaseRun {
       if (outcome.code !== expect.code) {
         this.fail(`${state.label} ${step.call}${round}: expected code ${expect.code}, got ${outcomeText(outcome)}`);
       }
-      if (outcome.code === 0 && step.save) this.refs.set(step.save, outcome.data);
+      if (outcome.code === 0 && step.save) {
+        results.push(outcome.data);
+        this.refs.set(step.save, step.repeat > 1 ? results : outcome.data);
+      }
       let expectedData: unknown;
       try {
         expectedData = expect.data === undefined ? undefined : resolve(expect.data, this.names);

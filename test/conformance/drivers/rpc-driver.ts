@@ -16,12 +16,13 @@ import type { Device, DeviceOptions, Driver, Outcome } from "./driver.js";
 type Obj = Record<string, unknown>;
 
 /**
- * Where the facade's result differs from the response message: it resolves setSelfStatus with the status itself and
- * getConversationGroupList with the bare name list.
+ * Where the facade's result differs from the response message: it resolves setSelfStatus with the status itself,
+ * getConversationGroupList with the bare name list and downloadMergerMessage with the message.
  */
 const RESULT_OVERRIDES: Record<string, (data: Obj) => unknown> = {
   setSelfStatus: (data) => data.status,
   getConversationGroupList: (data) => data.groupNameList,
+  downloadMergerMessage: (data) => data.message,
 };
 
 /**
@@ -55,13 +56,18 @@ const CREATED_TYPE: Record<string, string> = {
   createMergerMessage: "TIMRelayElem",
 };
 
+/** Where the official declaration names a parameter "options" that is in fact the request's field of another name. */
+const PARAM_NAMES: Record<string, readonly string[]> = {
+  downloadMergerMessage: ["message"],
+};
+
 /**
  * The request of an RPC-bound method from its positional arguments, by the official signature: an `options`
  * parameter is spread into the request (an array one is `conversationIDList`), any other one is the field of its
  * name (`message`, `messageList`, `conversationID`, `groupName`).
  */
 function officialRequest(method: string, args: readonly unknown[]): Obj {
-  const params = (officialMethods as Record<string, { params: readonly string[] }>)[method]?.params ?? ["options"];
+  const params = PARAM_NAMES[method] ?? (officialMethods as Record<string, { params: readonly string[] }>)[method]?.params ?? ["options"];
   const official: Obj = {};
   params.forEach((param, i) => {
     const arg = args[i];
@@ -142,6 +148,23 @@ class RpcDevice implements Device {
       ...(options.receiverList ? { receiverList: options.receiverList } : {}),
     };
     if (method === "createTextAtMessage") message.atUserList = (options.payload as Obj).atUserList;
+    if (method === "createMergerMessage") {
+      // The official SDK keeps each merged message as {ID, from, nick, avatar, time, cloudCustomData, messageBody}.
+      const payload = options.payload as Obj;
+      const list = (payload.messageList as Obj[] | undefined) ?? [];
+      message.payload = {
+        ...payload,
+        messageList: list.map((m) => ({
+          ID: m.ID,
+          from: m.from,
+          nick: m.nick ?? "",
+          avatar: m.avatar ?? "",
+          time: m.time,
+          cloudCustomData: m.cloudCustomData ?? "",
+          messageBody: [{ type: m.type, payload: m.payload }],
+        })),
+      };
+    }
     return { code: 0, data: message };
   }
 
