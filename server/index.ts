@@ -31,6 +31,13 @@ import { Conversations, type GroupDirectory, type ProfileSource } from "./conver
 import { createMessageHandlers, createReadReceiptHandlers } from "./messages/message-handlers.js";
 import { createMessageStore } from "./messages/message-store.js";
 import { allowAll, Messages } from "./messages/messages.js";
+import { createLocalFileStore } from "./files/file-storage.js";
+import { createFileRecordStore } from "./files/file-store.js";
+import { Files } from "./files/files.js";
+import { parseStorage } from "./storage/open-storage.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 
 export type { ServerOptions } from "./options.js";
 export type { PresenceOptions } from "./presence/presence-options.js";
@@ -50,6 +57,19 @@ export interface RunningServer {
   inspectSessions(userId: string): { deviceId: string; openStreams: number }[];
   /** Stops accepting connections, ends streams and flushes storage. */
   close(): Promise<void>;
+}
+
+/** Uploads live beside the SQLite file, under ./data with PostgreSQL, in a temporary directory with `memory`. */
+function defaultFilesDir(storage: string | undefined): string {
+  const target = parseStorage(storage);
+  if (target.engine === "postgres") return join("data", "files");
+  if (target.path === ":memory:") return mkdtempSync(join(tmpdir(), "chatwire-files-"));
+  return join(dirname(target.path), "files");
+}
+
+function isMemory(storage: string | undefined): boolean {
+  const target = parseStorage(storage);
+  return target.engine === "sqlite" && target.path === ":memory:";
 }
 
 function implementedMethods(handlers: Partial<ServiceHandlers>): string[] {
@@ -128,6 +148,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     isOnline: (userId) => sessions.hasSessions(userId),
     options: config.messages,
   });
+  let filesDir: string | undefined;
+  const files = new Files({
+    sessions,
+    records: createFileRecordStore(db),
+    store: config.files.store ?? createLocalFileStore(config.files.dir ?? (() => (filesDir = defaultFilesDir(config.storage)))),
+    clock,
+    options: config.files,
+  });
   await timers.start();
 
   const streamDeps = { sessions, clock, keepaliveMs: config.keepaliveMs };
@@ -170,6 +198,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         // a preflight, answered
       } else if (req.method === "GET" && path === "/healthz") {
         (res as import("node:http").ServerResponse).writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+      } else if (path.startsWith("/chatwire/files") && files.handle(req, res, path)) {
+        // an upload or a download
       } else if (isRawEventStream(req) && serveRawEventStream(req, res, streamDeps)) {
         // served by the raw writer
       } else if (findRoute(req.method ?? "GET", path)) {
@@ -196,6 +226,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await listening.close();
       await bus.close();
       await db.close();
+      // With `memory` storage the uploads were as temporary as the data.
+      if (filesDir && isMemory(config.storage)) rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }

@@ -4,6 +4,8 @@ import type { Clock } from "./clock.js";
 import type { CorsOrigins } from "./http/cors.js";
 import { defaultConversationOptions, type ConversationOptions } from "./conversations/conversations.js";
 import { defaultMessageOptions, type MessageOptions } from "./messages/messages.js";
+import { defaultFileOptions, type FileOptions } from "./files/files.js";
+import type { FileStore } from "./files/file-storage.js";
 import { defaultPresenceOptions, type PresenceOptions } from "./presence/presence-options.js";
 
 export interface ServerOptions {
@@ -33,6 +35,12 @@ export interface ServerOptions {
   messages?: Partial<MessageOptions>;
   /** Conversation settings: list size (default 100), multi-device deletion sync (off), conversation group cap (20). */
   conversations?: Partial<ConversationOptions>;
+  /**
+   * Uploads: size limits (images 20 MB, other files 100 MB), the directory of the local store (default: `files/`
+   * beside the SQLite file, `./data/files` with PostgreSQL, a temporary directory with `memory`), or another
+   * FileStore (e.g. over an S3-compatible object store, for several servers).
+   */
+  files?: Partial<FileOptions> & { dir?: string; store?: FileStore };
 }
 
 export interface ResolvedOptions {
@@ -48,6 +56,7 @@ export interface ResolvedOptions {
   corsOrigins: CorsOrigins;
   messages: MessageOptions;
   conversations: ConversationOptions;
+  files: FileOptions & { dir?: string; store?: FileStore };
 }
 
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -64,5 +73,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     corsOrigins: options.corsOrigins ?? "*",
     messages: { ...defaultMessageOptions, ...options.messages },
     conversations: { ...defaultConversationOptions, ...options.conversations },
+    files: { ...defaultFileOptions, ...options.files },
   };
 }
