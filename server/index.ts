@@ -31,6 +31,7 @@ import { Conversations, type GroupDirectory, type ProfileSource } from "./conver
 import { createMessageHandlers, createReadReceiptHandlers } from "./messages/message-handlers.js";
 import { createMessageStore } from "./messages/message-store.js";
 import { allowAll, Messages } from "./messages/messages.js";
+import { isSendMessageRequest, serveSendMessage } from "./messages/send-message-fast-path.js";
 import { createLocalFileStore } from "./files/file-storage.js";
 import { createFileRecordStore } from "./files/file-store.js";
 import { Files } from "./files/files.js";
@@ -146,6 +147,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     bus,
     clock,
     isOnline: (userId) => sessions.hasSessions(userId),
+    hasOtherSessions: (userId, sessionId) => {
+      for (const s of sessions.sessionsOf(userId)) if (s.id !== sessionId) return true;
+      return false;
+    },
     options: config.messages,
   });
   let filesDir: string | undefined;
@@ -178,11 +183,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     messageInteraction: createReadReceiptHandlers(messages) as ServiceHandlers["messageInteraction"],
     conversation: createConversationHandlers(conversations, messages, clock) as ServiceHandlers["conversation"],
   };
+  const limiter = new RateLimiter(clock);
+  const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };
   const rpc = connectNodeAdapter({
     routes: (router) => registerServices(router, handlers, unimplemented),
     interceptors: createInterceptors({
       sessions,
-      limiter: new RateLimiter(clock),
+      limiter,
       clock,
       sdkAppId: config.sdkAppID,
       secretKey: config.secretKey,
@@ -200,6 +207,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         (res as import("node:http").ServerResponse).writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
       } else if (path.startsWith("/chatwire/files") && files.handle(req, res, path)) {
         // an upload or a download
+      } else if (isSendMessageRequest(req) && serveSendMessage(req, res, sendFastPath)) {
+        // SendMessage's hot path
       } else if (isRawEventStream(req) && serveRawEventStream(req, res, streamDeps)) {
         // served by the raw writer
       } else if (findRoute(req.method ?? "GET", path)) {

@@ -3,6 +3,7 @@
 // the database and its conversations updated, in one group-committed transaction) before SendMessage answers and
 // before any recipient hears of it; every event is built from what was committed.
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { randomBytes, randomInt } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorDetailSchema } from "../../gen/chatwire/v1/error_code_pb.js";
@@ -78,6 +79,8 @@ export interface MessageDeps {
   clock: Clock;
   /** Whether a user has a live session (online-only delivery). */
   isOnline(userId: string): boolean;
+  /** Whether a user has a live session besides `sessionId` (whether the sender's other sessions need the event). */
+  hasOtherSessions(userId: string, sessionId: string): boolean;
   options: MessageOptions;
 }
 
@@ -101,6 +104,18 @@ export class Messages {
 
   /** Stores and delivers a C2C message; returns it as stored (the sender's view). */
   async send(session: Session, req: SendMessageRequest): Promise<Message> {
+    return (await this.sendStored(session, req)).message;
+  }
+
+  /** The same, answering the encoded SendMessageResponse: the stored body framed as field 1, never re-encoded. */
+  async sendForWire(session: Session, req: SendMessageRequest): Promise<Uint8Array> {
+    const { body } = await this.sendStored(session, req);
+    const writer = new BinaryWriter();
+    writer.tag(1, WireType.LengthDelimited).bytes(body);
+    return writer.finish();
+  }
+
+  private async sendStored(session: Session, req: SendMessageRequest): Promise<{ message: Message; body: Uint8Array }> {
     const input = req.message;
     if (!input) throw chatError(INVALID_PARAMETER, "message is required");
     const sender = session.userId;
@@ -167,7 +182,7 @@ export class Messages {
       // Never stored: no sequence, no unread count, no last message; only sessions online now receive it.
       if (peer !== sender && this.deps.isOnline(peer)) this.deps.bus.publish([peer], received([viewFor(message, peer)]));
       this.deps.bus.publish([sender], received([message]), session.id);
-      return message;
+      return { message, body: toBinary(MessageSchema, message) };
     }
 
     let mergerBody: Uint8Array | undefined;
@@ -227,14 +242,14 @@ export class Messages {
     if (!result.fresh) {
       // A resend of a stored message: answered with what was stored, delivered to nobody again.
       if (result.stored.senderId !== sender) throw chatError(INVALID_PARAMETER, "the message ID is in use");
-      return decodeMessage(result.stored);
+      return { message: decodeMessage(result.stored), body: result.stored.body };
     }
     const sent: Message = { ...message, sequence: BigInt(result.stored.seq) };
     if (peer !== sender && result.remind.get(peer) !== MessageRemindType.DISCARD) {
       this.deps.bus.publish([peer], received([viewFor(sent, peer)]));
     }
-    this.deps.bus.publish([sender], received([sent]), session.id);
-    return sent;
+    if (this.deps.hasOtherSessions(sender, session.id)) this.deps.bus.publish([sender], received([sent]), session.id);
+    return { message: sent, body: result.stored.body };
   }
 
   // ---- history
