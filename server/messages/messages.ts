@@ -48,6 +48,8 @@ const PAGE_SIZE = 15;
 /** The most messages a MESSAGE_READ_BY_PEER event lists (the newest ones; the conversation's peer read time covers the rest). */
 const MAX_READ_BY_PEER = 100;
 const MAX_MESSAGE_ID_BYTES = 128;
+/** The most messages one GetMessageReadReceiptList may ask about (the spec sets no limit; a page of history is 15). */
+const MAX_RECEIPT_QUERY = 100;
 
 /**
  * Whether a user may send a C2C message to another (the relationships domain implements it): 0 when allowed, else
@@ -462,6 +464,7 @@ export class Messages {
   async receipts(userId: string, list: readonly Message[]): Promise<Message[]> {
     const first = list[0];
     if (!first) return [];
+    if (list.length > MAX_RECEIPT_QUERY) throw chatError(INVALID_PARAMETER, `at most ${MAX_RECEIPT_QUERY} messages a call`);
     const { ref, conv, record } = await this.open(userId, first.conversationId);
     if (ref.kind !== "c2c") throw chatError(INVALID_PARAMETER, "read receipts are served for one-to-one messages");
     const out: Message[] = [];
