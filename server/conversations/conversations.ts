@@ -243,7 +243,9 @@ export class Conversations {
   }
 
   async setC2CRemindType(userId: string, peers: readonly string[], remindType: MessageRemindType) {
-    if (remindType === MessageRemindType.NOT_RECEIVE_MSG_EXCEPT_AT || remindType === MessageRemindType.UNSPECIFIED) throw chatError(INVALID_PARAMETER);
+    // @-mention remind types are for groups and topics.
+    const c2c = [MessageRemindType.ACPT_AND_NOTE, MessageRemindType.ACPT_NOT_NOTE, MessageRemindType.DISCARD];
+    if (!c2c.includes(remindType)) throw chatError(INVALID_PARAMETER, "a C2C remind type is MSG_REMIND_ACPT_AND_NOTE, MSG_REMIND_ACPT_NOT_NOTE or MSG_REMIND_DISCARD");
     const unique = [...new Set(peers)];
     const known = await this.deps.accounts.existing(unique);
     const ok = unique.filter((p) => known.has(p));
