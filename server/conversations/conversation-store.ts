@@ -268,24 +268,9 @@ export function createConversationStore(db: Db): ConversationStore {
     k
       .insertInto("conversation")
       .values({
-        user_id: p("user_id"),
-        conversation_id: p("conversation_id"),
-        conv: p("conv"),
-        visible: 1,
+        ...newRow(p<string>("user_id"), p<string>("conversation_id"), p<string>("conv"), p<number>("time")),
         last_seq: sql<number>`case when ${p("as_last")} = 1 then ${p("seq")} else 0 end`,
-        sort_time: p("time"),
-        read_seq: 0,
-        read_ordinal: 0,
         own_count: p("own"),
-        cleared_seq: 0,
-        pinned: 0,
-        pin_time: 0,
-        custom_data: "",
-        marks: "[]",
-        remind_type: 0,
-        peer_read_seq: 0,
-        peer_read_time: 0,
-        create_time: p("time"),
       })
       .onConflict((oc) =>
         oc.columns(["user_id", "conversation_id"]).doUpdateSet((eb) => ({

@@ -1,8 +1,8 @@
 // A stored message as one user sees it. The stored body is the sender's view; the peer's differs in the
 // conversation ID and flow, and read flags depend on the viewer's and the peer's read positions.
-import { create, fromBinary, getOption, ScalarType, type DescField, type DescMessage, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
+import { create, fromBinary, type JsonObject } from "@bufbuild/protobuf";
+import { toOfficial } from "../../client/official-shape.js";
 import { MessageSchema, ReadReceiptInfoSchema, type Message } from "../../gen/chatwire/v1/message_pb.js";
-import { facade_name } from "../../gen/chatwire/v1/options_pb.js";
 import { MessageElemType } from "../../gen/chatwire/v1/types_pb.js";
 import { c2cConversationId } from "../conversations/conversation-id.js";
 import type { StoredMessage } from "./message-store.js";
@@ -82,37 +82,11 @@ export const elemTypeOfPayload: Record<string, MessageElemType> = {
   groupSystemNotice: MessageElemType.GRP_SYS_NOTICE,
 };
 
-const INT64 = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
-
-function officialKey(field: DescField): string {
-  return getOption(field, facade_name) || field.localName.replace(/Id(?=[A-Z]|$)/g, "ID");
-}
-
-/** A payload message as the official `payload` object (official keys, 64-bit integers as numbers, enums as numbers). */
-export function officialObject(desc: DescMessage, message: Record<string, unknown>): JsonObject {
-  const out: JsonObject = {};
-  for (const field of desc.fields) {
-    let value: unknown;
-    if (field.oneof) {
-      const oneof = message[field.oneof.localName] as { case?: string; value?: unknown } | undefined;
-      if (oneof?.case !== field.localName) continue;
-      value = oneof.value;
-    } else value = message[field.localName];
-    if (value === undefined) continue;
-    const convert = (v: unknown): JsonValue => {
-      if (field.message) return officialObject(field.message, v as Record<string, unknown>);
-      if (typeof v === "bigint" || (field.scalar !== undefined && INT64.has(field.scalar))) return Number(v);
-      return v as JsonValue;
-    };
-    out[officialKey(field)] = field.fieldKind === "list" ? (value as unknown[]).map(convert) : convert(value);
-  }
-  return out;
-}
-
 /** The official payload object of a message, or undefined when it has none. */
 export function officialPayload(message: Message): JsonObject | undefined {
   const payload = message.payload;
   if (payload.case === undefined) return undefined;
   const field = MessageSchema.fields.find((f) => f.localName === payload.case)!;
-  return officialObject(field.message!, payload.value as unknown as Record<string, unknown>);
+  // The facade's own mapping, so the conversation list's payload has exactly the shape its messages have.
+  return toOfficial(field.message!, payload.value as unknown as Record<string, unknown>) as JsonObject;
 }
