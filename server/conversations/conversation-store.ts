@@ -9,7 +9,7 @@
 // ordered by them), a group message (later) only the sender's.
 import { sql } from "kysely";
 import type { Db, Executor, Tx } from "../storage/db.js";
-import { inList } from "../storage/sql-helpers.js";
+import { inList, rowsOf } from "../storage/sql-helpers.js";
 
 export interface ConversationHeadTable {
   conv: string;
@@ -129,6 +129,32 @@ export interface ParticipantUpdate {
   asLast: boolean;
 }
 
+export interface Allocation {
+  conv: string;
+  count: number;
+  countable: number;
+  lastOffset: number;
+  /** Unix ms of the message at `lastOffset`. */
+  time: number;
+}
+
+/** What a batch of messages does to one participant's row. */
+export interface ParticipantRow {
+  userId: string;
+  conversationId: string;
+  conv: string;
+  /** The new last message's sequence; 0 leaves it. */
+  lastSeq: number;
+  /** Unix ms the list orders by (the new last message's, or when the row appears). */
+  sortTime: number;
+  /** The participant's own countable messages in the batch. */
+  ownCount: number;
+}
+
+export function rowKey(userId: string, conversationId: string): string {
+  return `${userId}\n${conversationId}`;
+}
+
 export type ConversationPatch = Partial<
   Pick<ConversationRecord, "visible" | "lastSeq" | "clearedSeq" | "pinned" | "pinTime" | "customData" | "marks" | "remindType" | "sortTime">
 >;
@@ -198,6 +224,17 @@ export function newRow(userId: string, conversationId: string, conv: string, now
 export interface ConversationStore {
   /** Allocates the next sequence of `conv` inside `trx` (the database allocates it); returns it and the ordinal. */
   allocate(trx: Tx, conv: string, countable: boolean, asLast: boolean, time: number): Promise<{ seq: number; ordinal: number }>;
+  /**
+   * Allocates the sequences of a batch of messages, one statement for all conversations: `count` messages each,
+   * `countable` of them counting toward unread, the one that becomes the last message at 1-based `lastOffset` (0:
+   * none). Returns each conversation's head afterwards: its messages hold `lastSeq - count + 1 … lastSeq`.
+   */
+  allocateMany(trx: Tx, allocations: readonly Allocation[]): Promise<Map<string, { lastSeq: number; countable: number }>>;
+  /**
+   * Applies a batch of stored messages to their participants' rows, one statement, one entry per row (creating it or
+   * showing it again); returns each row's remind type by `rowKey(userId, conversationId)`.
+   */
+  recordMany(trx: Tx, rows: readonly ParticipantRow[]): Promise<Map<string, number>>;
   /** The head of a conversation (all zero before its first message). */
   head(conv: string, e?: Executor): Promise<ConversationHead>;
   /**
@@ -293,6 +330,41 @@ export function createConversationStore(db: Db): ConversationStore {
     async allocate(trx, conv, countable, asLast, time) {
       const [row] = await allocate.execute(trx, { conv, countable: countable ? 1 : 0, as_last: asLast ? 1 : 0, time });
       return { seq: Number(row!.last_seq), ordinal: Number(row!.countable) };
+    },
+    async allocateMany(trx, allocations) {
+      const source = rowsOf(
+        db.engine,
+        ["text", "bigint", "bigint", "bigint", "bigint"],
+        allocations.map((a) => [a.conv, a.count, a.countable, a.lastOffset, a.time]),
+      );
+      const { rows } = await sql<{ conv: string; last_seq: number; countable: number }>`
+        insert into conversation_head (conv, last_seq, countable, last_msg_seq, last_time)
+        select c0, c1, c2, c3, c4 from (${source}) as batch where true
+        on conflict (conv) do update set
+          last_seq = conversation_head.last_seq + excluded.last_seq,
+          countable = conversation_head.countable + excluded.countable,
+          last_msg_seq = case when excluded.last_msg_seq > 0 then conversation_head.last_seq + excluded.last_msg_seq else conversation_head.last_msg_seq end,
+          last_time = case when excluded.last_msg_seq > 0 then excluded.last_time else conversation_head.last_time end
+        returning conv, last_seq, countable`.execute(trx);
+      return new Map(rows.map((r) => [r.conv, { lastSeq: Number(r.last_seq), countable: Number(r.countable) }]));
+    },
+    async recordMany(trx, participants) {
+      const source = rowsOf(
+        db.engine,
+        ["text", "text", "text", "bigint", "bigint", "bigint"],
+        participants.map((r) => [r.userId, r.conversationId, r.conv, r.lastSeq, r.sortTime, r.ownCount]),
+      );
+      const { rows } = await sql<{ user_id: string; conversation_id: string; remind_type: number }>`
+        insert into conversation (user_id, conversation_id, conv, visible, last_seq, sort_time, read_seq, read_ordinal,
+          own_count, cleared_seq, pinned, pin_time, custom_data, marks, remind_type, peer_read_seq, peer_read_time, create_time)
+        select c0, c1, c2, 1, c3, c4, 0, 0, c5, 0, 0, 0, '', '[]', 0, 0, 0, c4 from (${source}) as batch where true
+        on conflict (user_id, conversation_id) do update set
+          visible = 1,
+          last_seq = case when excluded.last_seq > 0 then excluded.last_seq else conversation.last_seq end,
+          sort_time = case when excluded.last_seq > 0 then excluded.sort_time else conversation.sort_time end,
+          own_count = conversation.own_count + excluded.own_count
+        returning user_id, conversation_id, remind_type`.execute(trx);
+      return new Map(rows.map((r) => [rowKey(r.user_id, r.conversation_id), Number(r.remind_type)]));
     },
     async head(conv, e = db.kysely) {
       const row = await e.selectFrom("conversation_head").selectAll().where("conv", "=", conv).executeTakeFirst();

@@ -4,6 +4,7 @@
 // sender sees it; what differs per viewer (flow, conversation ID, read flags) is derived when it is read.
 import { sql, type Expression, type SqlBool } from "kysely";
 import type { Db, Engine, Executor, Tx } from "../storage/db.js";
+import { rowsOf } from "../storage/sql-helpers.js";
 
 export interface MessageTable {
   conv: string;
@@ -103,6 +104,10 @@ export interface MessageStore {
   /** Messages by (conv, seq) pairs, in one query. */
   bySeqs(keys: readonly { conv: string; seq: number }[], e?: Executor): Promise<StoredMessage[]>;
   insert(trx: Tx, message: StoredMessage): Promise<void>;
+  /** Inserts a batch of messages in one statement. */
+  insertMany(trx: Tx, messages: readonly StoredMessage[]): Promise<void>;
+  /** The stored messages among (conv, message ID) pairs, in one query. */
+  byIds(keys: readonly { conv: string; msgId: string }[], e?: Executor): Promise<StoredMessage[]>;
   /**
    * Rewrites a message's body (revoke, modify) and its state columns, only while it is still at `expectVersion` and
    * not revoked; returns whether it did.
@@ -194,6 +199,27 @@ export function createMessageStore(db: Db): MessageStore {
         receipt_time: m.receiptTime,
         body: asBytes(m.body),
       });
+    },
+    async insertMany(trx, messages) {
+      if (messages.length === 0) return;
+      const source = rowsOf(
+        db.engine,
+        ["text", "bigint", "text", "text", "bigint", "bigint", "bigint", "bigint", "bytes"],
+        messages.map((m) => [m.conv, m.seq, m.msgId, m.senderId, m.time, m.ordinal, m.flags, m.receiptTime, m.body]),
+      );
+      await sql`
+        insert into message (conv, seq, msg_id, sender_id, time, ordinal, flags, version, revoked, receipt_time, body)
+        select c0, c1, c2, c3, c4, c5, c6, 0, 0, c7, c8 from (${source}) as batch`.execute(trx);
+    },
+    async byIds(keys, e = db.kysely) {
+      if (keys.length === 0) return [];
+      const source = rowsOf(db.engine, ["text", "text"], keys.map((k) => [k.conv, k.msgId]));
+      const rows = await e
+        .selectFrom("message")
+        .selectAll()
+        .where(sql<boolean>`(conv, msg_id) in (select c0, c1 from (${source}) as wanted)`)
+        .execute();
+      return rows.map(toStored);
     },
     async rewrite(trx, conv, seq, expectVersion, change) {
       const result = await trx

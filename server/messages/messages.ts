@@ -22,13 +22,13 @@ import { ConversationType, MessageElemType, MessagePriority, MessageRemindType, 
 import type { Accounts } from "../accounts/accounts.js";
 import type { Clock } from "../clock.js";
 import { c2cConversationId, keyOf, parseConversationId, type ConversationRef } from "../conversations/conversation-id.js";
-import { unreadOf, type ConversationRecord } from "../conversations/conversation-store.js";
+import { rowKey, unreadOf, type Allocation, type ConversationRecord, type ParticipantRow } from "../conversations/conversation-store.js";
 import type { Conversations, ProfileSource } from "../conversations/conversations.js";
 import type { EventBus } from "../events/event-bus.js";
 import type { EventPayload } from "../events/encoded-event.js";
 import { chatError, messageOf } from "../rpc/chat-error.js";
 import type { Session } from "../sessions/session.js";
-import type { Db } from "../storage/db.js";
+import type { Db, Tx } from "../storage/db.js";
 import { MessageFlag, type MessageStore, type StoredMessage } from "./message-store.js";
 import { decodeMessage, elemTypeOfPayload, viewFor, type ViewContext } from "./message-view.js";
 
@@ -99,7 +99,33 @@ function bodyBytes(m: Message): number {
   return toBinary(MessageSchema, m).length;
 }
 
+/** A message waiting for its batch's transaction. */
+interface PendingWrite {
+  conv: string;
+  /** The message as stored, without its sequence. */
+  message: Message;
+  sender: string;
+  peer: string;
+  countable: boolean;
+  asLast: boolean;
+  flags: number;
+  time: number;
+  mergerBody?: Uint8Array;
+  resolve(result: WriteResult): void;
+  reject(err: unknown): void;
+}
+
+interface WriteResult {
+  stored: StoredMessage;
+  /** False when the ID was stored already (a resend): nothing was written, nobody is told again. */
+  fresh: boolean;
+  peerRemindType: number;
+}
+
 export class Messages {
+  /** The messages queued for the next batch; undefined once its transaction started. */
+  private pending: PendingWrite[] | undefined;
+
   constructor(private readonly deps: MessageDeps) {}
 
   // ---- sending
@@ -206,52 +232,101 @@ export class Messages {
       (control?.excludedFromLastMessage ? MessageFlag.excludedFromLast : 0) |
       (message.needReadReceipt ? MessageFlag.needReadReceipt : 0) |
       (message.isSupportExtension ? MessageFlag.supportExtension : 0);
-    const conv = keyOf(sender, ref);
-    const conversations = this.deps.conversations.store;
-    const { store } = this.deps;
-    const result = await this.deps.db.batch(async (trx) => {
-      const existing = await store.byId(conv, message.messageId, trx);
-      if (existing) return { stored: existing, fresh: false, remind: new Map<string, number>() };
-      const { seq, ordinal } = await conversations.allocate(trx, conv, countable, asLast, now);
-      const body = toBinary(MessageSchema, { ...message, sequence: BigInt(seq) });
-      const stored: StoredMessage = {
-        conv,
-        seq,
-        msgId: message.messageId,
-        senderId: sender,
-        time: now,
-        ordinal,
-        flags,
-        version: 0,
-        revoked: false,
-        receiptTime: 0,
-        body,
-      };
-      await store.insert(trx, stored);
-      if (mergerBody && message.payload.case === "merger") await store.putMerger(trx, message.payload.value.downloadKey, sender, mergerBody, now);
-      const update = { conv, seq, time: now, countable, asLast };
-      const remind = await conversations.recordMessage(
-        trx,
-        peer === sender
-          ? [{ ...update, userId: sender, conversationId: c2cConversationId(peer), own: true }]
-          : [
-              { ...update, userId: sender, conversationId: c2cConversationId(peer), own: true },
-              { ...update, userId: peer, conversationId: c2cConversationId(sender), own: false },
-            ],
-      );
-      return { stored, fresh: true, remind };
-    });
+    const result = await this.write({ conv: keyOf(sender, ref), message, sender, peer, countable, asLast, flags, time: now, mergerBody });
     if (!result.fresh) {
       // A resend of a stored message: answered with what was stored, delivered to nobody again.
       if (result.stored.senderId !== sender) throw chatError(INVALID_PARAMETER, "the message ID is in use");
       return { message: decodeMessage(result.stored), body: result.stored.body };
     }
     const sent: Message = { ...message, sequence: BigInt(result.stored.seq) };
-    if (peer !== sender && result.remind.get(peer) !== MessageRemindType.DISCARD) {
+    if (peer !== sender && result.peerRemindType !== MessageRemindType.DISCARD) {
       this.deps.bus.publish([peer], received([viewFor(sent, peer)]));
     }
     if (this.deps.hasOtherSessions(sender, session.id)) this.deps.bus.publish([sender], received([sent]), session.id);
     return { message: sent, body: result.stored.body };
+  }
+
+  /** Queues a message to store; every message queued in the same tick is written in one transaction. */
+  private write(item: Omit<PendingWrite, "resolve" | "reject">): Promise<WriteResult> {
+    return new Promise((resolve, reject) => {
+      if (!this.pending) {
+        const batch: PendingWrite[] = (this.pending = []);
+        this.deps.db
+          .batch((trx) => {
+            if (this.pending === batch) this.pending = undefined;
+            return this.writeBatch(trx, batch);
+          })
+          .then(
+            (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
+            (err: unknown) => batch.forEach((w) => w.reject(err)),
+          );
+      }
+      this.pending.push({ ...item, resolve, reject });
+    });
+  }
+
+  /**
+   * Stores a batch of messages with a fixed number of statements however large it is: which IDs are stored already,
+   * the sequences of every conversation at once (allocated in the database), the messages, their participants' rows.
+   * It only touches the database, so it may run again after a failed attempt.
+   */
+  private async writeBatch(trx: Tx, batch: readonly PendingWrite[]): Promise<WriteResult[]> {
+    const { store } = this.deps;
+    const conversations = this.deps.conversations.store;
+    const key = (conv: string, id: string) => `${conv}\u0000${id}`;
+    const stored = new Map((await store.byIds(batch.map((w) => ({ conv: w.conv, msgId: w.message.messageId })), trx)).map((m) => [key(m.conv, m.msgId), m]));
+    // The first of the batch's messages with an ID not yet stored is written; later ones with its ID are resends.
+    const fresh: PendingWrite[] = [];
+    const firstOf = new Map<string, PendingWrite>();
+    for (const w of batch) {
+      const k = key(w.conv, w.message.messageId);
+      if (!stored.has(k) && !firstOf.has(k)) {
+        firstOf.set(k, w);
+        fresh.push(w);
+      }
+    }
+    const byConv = new Map<string, PendingWrite[]>();
+    for (const w of fresh) byConv.set(w.conv, [...(byConv.get(w.conv) ?? []), w]);
+    const allocations: Allocation[] = [...byConv].map(([conv, list]) => {
+      const lastOffset = list.findLastIndex((w) => w.asLast) + 1;
+      return { conv, count: list.length, countable: list.filter((w) => w.countable).length, lastOffset, time: lastOffset > 0 ? list[lastOffset - 1]!.time : 0 };
+    });
+    const heads = allocations.length > 0 ? await conversations.allocateMany(trx, allocations) : new Map();
+    const written = new Map<PendingWrite, StoredMessage>();
+    const rows = new Map<string, ParticipantRow>();
+    for (const [conv, list] of byConv) {
+      const head = heads.get(conv)!;
+      let seq = head.lastSeq - list.length;
+      let ordinal = head.countable - list.filter((w) => w.countable).length;
+      for (const w of list) {
+        seq += 1;
+        if (w.countable) ordinal += 1;
+        const body = toBinary(MessageSchema, { ...w.message, sequence: BigInt(seq) });
+        written.set(w, { conv, seq, msgId: w.message.messageId, senderId: w.sender, time: w.time, ordinal, flags: w.flags, version: 0, revoked: false, receiptTime: 0, body });
+        const sides: [string, string, boolean][] = [[w.sender, c2cConversationId(w.peer), true]];
+        if (w.peer !== w.sender) sides.push([w.peer, c2cConversationId(w.sender), false]);
+        for (const [userId, conversationId, own] of sides) {
+          const row = rows.get(rowKey(userId, conversationId)) ?? { userId, conversationId, conv, lastSeq: 0, sortTime: w.time, ownCount: 0 };
+          if (w.asLast) {
+            row.lastSeq = seq;
+            row.sortTime = w.time;
+          }
+          if (own && w.countable) row.ownCount += 1;
+          rows.set(rowKey(userId, conversationId), row);
+        }
+      }
+    }
+    await store.insertMany(trx, [...written.values()]);
+    for (const w of fresh) {
+      if (w.mergerBody && w.message.payload.case === "merger") await store.putMerger(trx, w.message.payload.value.downloadKey, w.sender, w.mergerBody, w.time);
+    }
+    const remind = rows.size > 0 ? await conversations.recordMany(trx, [...rows.values()]) : new Map<string, number>();
+    return batch.map((w) => {
+      const mine = written.get(w);
+      if (mine) return { stored: mine, fresh: true, peerRemindType: remind.get(rowKey(w.peer, c2cConversationId(w.sender))) ?? 0 };
+      const k = key(w.conv, w.message.messageId);
+      return { stored: stored.get(k) ?? written.get(firstOf.get(k)!)!, fresh: false, peerRemindType: 0 };
+    });
   }
 
   // ---- history
