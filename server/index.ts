@@ -39,6 +39,8 @@ import { parseStorage } from "./storage/open-storage.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { libreTranslateProvider, openAiTranscriptionProvider } from "./translation/providers.js";
+import { createTranslationHandlers } from "./translation/translation-handlers.js";
 
 export type { ServerOptions } from "./options.js";
 export type { PresenceOptions } from "./presence/presence-options.js";
@@ -73,7 +75,10 @@ function isMemory(storage: string | undefined): boolean {
   return target.engine === "sqlite" && target.path === ":memory:";
 }
 
-function implementedMethods(handlers: Partial<ServiceHandlers>): string[] {
+/** The services a server supplies, each with the methods it has built (the rest answer 990001). */
+type Handlers = Partial<{ [K in keyof ServiceHandlers]: Partial<ServiceHandlers[K]> }>;
+
+function implementedMethods(handlers: Handlers): string[] {
   return Object.entries(handlers).flatMap(([key, impl]) => {
     const service = services[key as keyof ServiceHandlers];
     return service.methods.filter((m) => impl && m.localName in impl).map((m) => `${service.typeName}.${m.name}`);
@@ -164,7 +169,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   await timers.start();
 
   const streamDeps = { sessions, clock, keepaliveMs: config.keepaliveMs };
-  const handlers: Partial<ServiceHandlers> = {
+  const handlers: Handlers = {
     session: createSessionHandlers({
       sessions,
       presence,
@@ -179,9 +184,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     userStatus: createUserStatusHandlers(presence),
     presenceAdmin: createPresenceAdminHandlers({ presence, clock, orgName: config.orgName, appName: String(config.sdkAppID) }),
     accountAdmin: createAccountAdminHandlers(presence),
-    message: createMessageHandlers(messages) as ServiceHandlers["message"],
-    messageInteraction: createReadReceiptHandlers(messages) as ServiceHandlers["messageInteraction"],
-    conversation: createConversationHandlers(conversations, messages, clock) as ServiceHandlers["conversation"],
+    message: {
+      ...createMessageHandlers(messages),
+      ...createTranslationHandlers({
+        translation: config.translation && libreTranslateProvider(config.translation),
+        speechToText: config.speechToText && openAiTranscriptionProvider(config.speechToText),
+        audio: (uuid, maxBytes) => files.bytes(uuid, maxBytes),
+        translateTimeoutMs: config.translation?.timeoutMs ?? 15_000,
+        transcribeTimeoutMs: config.speechToText?.timeoutMs ?? 60_000,
+        log: (err, what) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, what),
+      }),
+    },
+    messageInteraction: createReadReceiptHandlers(messages),
+    conversation: createConversationHandlers(conversations, messages, clock),
   };
   const limiter = new RateLimiter(clock);
   const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };

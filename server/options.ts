@@ -7,6 +7,7 @@ import { defaultMessageOptions, type MessageOptions } from "./messages/messages.
 import { defaultFileOptions, type FileOptions } from "./files/files.js";
 import type { FileStore } from "./files/file-storage.js";
 import { defaultPresenceOptions, type PresenceOptions } from "./presence/presence-options.js";
+import type { HttpProviderOptions, SpeechToTextOptions } from "./translation/providers.js";
 
 export interface ServerOptions {
   /** TCP port; 0 picks a free one. Default 0 (npm start passes PORT, default 8080). */
@@ -41,6 +42,10 @@ export interface ServerOptions {
    * FileStore (e.g. over an S3-compatible object store, for several servers).
    */
   files?: Partial<FileOptions> & { dir?: string; store?: FileStore };
+  /** A LibreTranslate-compatible service for translateText; without it translateText fails with 2117. */
+  translation?: HttpProviderOptions;
+  /** An OpenAI-compatible transcription service for convertVoiceToText; without it the call fails with 2118. */
+  speechToText?: SpeechToTextOptions;
 }
 
 export interface ResolvedOptions {
@@ -57,6 +62,8 @@ export interface ResolvedOptions {
   messages: MessageOptions;
   conversations: ConversationOptions;
   files: FileOptions & { dir?: string; store?: FileStore };
+  translation: HttpProviderOptions | undefined;
+  speechToText: SpeechToTextOptions | undefined;
 }
 
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -74,5 +81,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     messages: { ...defaultMessageOptions, ...options.messages },
     conversations: { ...defaultConversationOptions, ...options.conversations },
     files: { ...defaultFileOptions, ...options.files },
+    translation: options.translation,
+    speechToText: options.speechToText,
   };
 }

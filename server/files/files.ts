@@ -101,6 +101,15 @@ export class Files {
     return false;
   }
 
+  /** An uploaded file's bytes and name (e.g. audio to transcribe); undefined when unknown or over `maxBytes`. */
+  async bytes(uuid: string, maxBytes: number): Promise<{ bytes: Uint8Array; fileName: string } | undefined> {
+    const file = /^[0-9a-f]{32}$/.test(uuid) ? await this.deps.records.get(uuid) : undefined;
+    if (!file || file.size > maxBytes) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.deps.store.read(uuid)) chunks.push(chunk as Buffer);
+    return { bytes: Buffer.concat(chunks), fileName: file.name };
+  }
+
   private async upload(req: Request, res: Response): Promise<void> {
     const session = this.deps.sessions.get(bearerToken(req.headers["authorization"]));
     if (!session) {

@@ -57,6 +57,30 @@ function tmp(): string {
   return tmpRoot;
 }
 
+let swept: Promise<void> | undefined;
+
+/** Drops the schemas of test processes that are gone (killed runs leave them behind). */
+function sweepStaleSchemas(admin: pg.Client): Promise<void> {
+  swept ??= (async () => {
+    const { rows } = await admin.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'cw\\_%'`);
+    for (const { nspname } of rows) {
+      const pid = Number(/^cw_(\d+)_/.exec(nspname)?.[1]);
+      if (!pid || isAlive(pid)) continue;
+      await admin.query(`DROP SCHEMA IF EXISTS ${nspname} CASCADE`).catch(() => {});
+    }
+  })();
+  return swept;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** A fresh, empty storage on `engine`. */
 export async function freshStorage(engine: EngineName): Promise<StorageSlot> {
   const n = counter++;
@@ -77,6 +101,7 @@ export async function freshStorage(engine: EngineName): Promise<StorageSlot> {
       const admin = new pg.Client({ connectionString: PG_URL });
       await admin.connect();
       try {
+        await sweepStaleSchemas(admin);
         await admin.query(`CREATE SCHEMA ${schema}`);
       } finally {
         await admin.end();

@@ -16,21 +16,32 @@ export async function migrateToLatest(db: Kysely<any>, engine: Engine): Promise<
       await migrateOnce(db, engine);
       return;
     } catch (err) {
-      // Another process holds the file's write lock (it is migrating): wait, then find its work done.
+      // Another process holds the file's write lock (it is migrating): wait, then find its work done. On
+      // PostgreSQL, the Migrator's catalog scan can trip over a schema or table another session drops meanwhile.
       const busy = err instanceof StorageBusyError || (err as { cause?: unknown }).cause instanceof StorageBusyError;
-      if (!busy || Date.now() + delay > deadline) throw err;
+      if (!(busy || isCatalogRace(err)) || Date.now() + delay > deadline) throw err;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 }
 
+/** PostgreSQL errors of a catalog read racing a concurrent DROP: invalid schema, undefined table, cache lookup failed. */
+function isCatalogRace(err: unknown): boolean {
+  const code = String(((err as { cause?: { code?: unknown } }).cause ?? (err as { code?: unknown }))?.code ?? "");
+  return code === "3F000" || code === "42P01" || code === "XX000";
+}
+
 async function migrateOnce(db: Kysely<any>, engine: Engine): Promise<void> {
   await adoptLegacySchema(db, engine);
-  // On PostgreSQL the migrator must be told the schema: without it, it takes a kysely_migration table of any schema
-  // on the server (another database user's, another test run's) for its own and then fails to find it.
-  const migrationTableSchema =
-    engine === "postgres" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
-  const migrator = new Migrator({ db, migrationTableSchema, provider: { getMigrations: async () => ({ ...migrations }) } });
+  // On PostgreSQL the Migrator looks for its own tables in every schema unless told which: name the current one,
+  // so databases holding several Chatwire schemas (tenants, test runs) keep their migrations apart.
+  const schema =
+    engine === "postgres" ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...migrations }) },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     if (error instanceof StorageBusyError) throw error;
