@@ -30,12 +30,28 @@ import { Accounts } from "./accounts/accounts.js";
 import { createPresenceStore, createSubscriptionStore } from "./presence/presence-store.js";
 import { createTimerStore } from "./timers/timer-store.js";
 import { DurableTimers } from "./timers/durable-timers.js";
+import { createConversationHandlers } from "./conversations/conversation-handlers.js";
+import { createConversationStore } from "./conversations/conversation-store.js";
+import { Conversations, type GroupDirectory, type ProfileSource } from "./conversations/conversations.js";
+import { createMessageHandlers, createReadReceiptHandlers } from "./messages/message-handlers.js";
+import { createMessageStore } from "./messages/message-store.js";
+import { allowAll, Messages } from "./messages/messages.js";
+import { isSendMessageRequest, serveSendMessage } from "./messages/send-message-fast-path.js";
+import { createLocalFileStore } from "./files/file-storage.js";
+import { createFileRecordStore } from "./files/file-store.js";
+import { Files } from "./files/files.js";
+import { parseStorage } from "./storage/open-storage.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { libreTranslateProvider, openAiTranscriptionProvider } from "./translation/providers.js";
 import { createTranslationHandlers } from "./translation/translation-handlers.js";
 import { chatwireVersion } from "./version.js";
 
 export type { ServerOptions } from "./options.js";
 export type { PresenceOptions } from "./presence/presence-options.js";
+export type { MessageOptions, SendPolicy } from "./messages/messages.js";
+export type { ConversationOptions } from "./conversations/conversations.js";
 export { createManualClock, systemClock, type Clock, type ManualClock } from "./clock.js";
 export { chatwireVersion } from "./version.js";
 export { genUserSig, verifyUserSig, type GenUserSigInput, type VerifyUserSigInput, type UserSigResult } from "./auth/user-sig.js";
@@ -59,6 +75,19 @@ export interface RunningServer {
    * `shutdownGraceMs`, ends every event stream with a normal end of stream, closes connections and flushes storage.
    */
   close(): Promise<void>;
+}
+
+/** Uploads live beside the SQLite file, under ./data with PostgreSQL, in a temporary directory with `memory`. */
+function defaultFilesDir(storage: string | undefined): string {
+  const target = parseStorage(storage);
+  if (target.engine === "postgres") return join("data", "files");
+  if (target.path === ":memory:") return mkdtempSync(join(tmpdir(), "chatwire-files-"));
+  return join(dirname(target.path), "files");
+}
+
+function isMemory(storage: string | undefined): boolean {
+  const target = parseStorage(storage);
+  return target.engine === "sqlite" && target.path === ":memory:";
 }
 
 /** The services a server supplies, each with the methods it has built (the rest answer 990001). */
@@ -85,8 +114,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     onError: (kind, key, err) => logger.error({ err, kind, key }, "timer failed; retried later"),
   });
 
-  const bus = createInProcessBus((userId, event) => {
-    for (const session of sessions.sessionsOf(userId)) session.outbox.push(event);
+  const bus = createInProcessBus((userId, event, exceptSessionId) => {
+    for (const session of sessions.sessionsOf(userId)) if (session.id !== exceptSessionId) session.outbox.push(event);
   }, clock.now);
   let presence: Presence | undefined;
   const logFailure = (what: string) => (err: unknown) => logger.error({ err }, what);
@@ -113,33 +142,89 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     sessions,
     options: config.presence,
   });
+  // TODO(profiles): pass the relationships domain's Profiles (server/profiles/) here once it is on main; until then
+  // senders and C2C peers carry their user ID only. This is the one wiring point of the Profiles seam.
+  const profiles: ProfileSource = { getProfiles: async (ids) => new Map(ids.map((userId) => [userId, { userId, nick: "", avatar: "" }])) };
+  // The groups domain plugs its directory in here; until then no group exists.
+  const groups: GroupDirectory = { exists: async () => false };
+  const messageStore = createMessageStore(db);
+  const conversations = new Conversations({
+    db,
+    store: createConversationStore(db),
+    messages: messageStore,
+    accounts,
+    profiles,
+    groups,
+    bus,
+    clock,
+    options: config.conversations,
+  });
+  const messages = new Messages({
+    db,
+    store: messageStore,
+    conversations,
+    accounts,
+    profiles,
+    // The relationships domain replaces this with its blacklist / friend-check policy.
+    policy: allowAll,
+    bus,
+    clock,
+    isOnline: (userId) => sessions.hasSessions(userId),
+    hasOtherSessions: (userId, sessionId) => {
+      for (const s of sessions.sessionsOf(userId)) if (s.id !== sessionId) return true;
+      return false;
+    },
+    options: config.messages,
+  });
+  let filesDir: string | undefined;
+  const files = new Files({
+    sessions,
+    records: createFileRecordStore(db),
+    store: config.files.store ?? createLocalFileStore(config.files.dir ?? (() => (filesDir = defaultFilesDir(config.storage)))),
+    clock,
+    options: config.files,
+  });
   await timers.start();
 
   const streamDeps = { sessions, clock, keepaliveMs: config.keepaliveMs, onDelivered: metrics?.delivered };
   const handlers: Handlers = {
-    session: createSessionHandlers({ sessions, presence, bus, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey }),
+    session: createSessionHandlers({
+      sessions,
+      presence,
+      bus,
+      clock,
+      sdkAppId: config.sdkAppID,
+      secretKey: config.secretKey,
+      // The total unread count, pushed once after each login.
+      afterLogin: (s) => void conversations!.greet(s).catch(logFailure("conversations: login total")),
+    }),
     event: createStreamEventsHandlers(streamDeps),
     userStatus: createUserStatusHandlers(presence),
     presenceAdmin: createPresenceAdminHandlers({ presence, clock, orgName: config.orgName, appName: String(config.sdkAppID) }),
     accountAdmin: createAccountAdminHandlers(presence),
     message: {
+      ...createMessageHandlers(messages),
       ...createTranslationHandlers({
         translation: config.translation && libreTranslateProvider(config.translation),
         speechToText: config.speechToText && openAiTranscriptionProvider(config.speechToText),
-        audio: undefined,
+        audio: (uuid, maxBytes) => files.bytes(uuid, maxBytes),
         translateTimeoutMs: config.translation?.timeoutMs ?? 15_000,
         transcribeTimeoutMs: config.speechToText?.timeoutMs ?? 60_000,
         log: (err, what) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, what),
       }),
     },
+    messageInteraction: createReadReceiptHandlers(messages),
+    conversation: createConversationHandlers(conversations, messages, clock),
   };
+  const limiter = new RateLimiter(clock);
+  const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };
   const rpc = connectNodeAdapter({
     routes: (router) => registerServices(router, handlers, unimplemented),
     interceptors: [
       ...(metrics ? [createObserveInterceptor({ metrics, logger })] : []),
       ...createInterceptors({
         sessions,
-        limiter: new RateLimiter(clock),
+        limiter,
         clock,
         sdkAppId: config.sdkAppID,
         secretKey: config.secretKey,
@@ -158,6 +243,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         // a preflight, answered
       } else if (serveOps(req, res, path, opsDeps)) {
         // /healthz, /readyz, /metrics
+      } else if (path.startsWith("/chatwire/files") && files.handle(req, res, path)) {
+        drain.track(req, res, "call"); // an upload or a download
+      } else if (isSendMessageRequest(req) && serveSendMessage(req, res, sendFastPath)) {
+        drain.track(req, res, "call"); // SendMessage's hot path
       } else if (isRawEventStream(req) && serveRawEventStream(req, res, streamDeps)) {
         drain.track(req, res, "stream");
       } else if (findRoute(req.method ?? "GET", path)) {
@@ -199,6 +288,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await listening.close(settleMs);
         await bus.close();
         await db.close();
+        // With `memory` storage the uploads were as temporary as the data.
+        if (filesDir && isMemory(config.storage)) rmSync(filesDir, { recursive: true, force: true });
         logger.debug("closed");
       })();
       return closing;

@@ -9,6 +9,7 @@ import type { Presence } from "../presence/presence.js";
 import { chatError } from "../rpc/chat-error.js";
 import { sessionOf } from "../rpc/context.js";
 import type { SessionRegistry } from "./session-registry.js";
+import type { Session } from "./session.js";
 
 export interface SessionHandlerDeps {
   sessions: SessionRegistry;
@@ -17,6 +18,8 @@ export interface SessionHandlerDeps {
   clock: Clock;
   sdkAppId: number;
   secretKey: string;
+  /** Runs once a login's answer is ready: what it pushes is sequenced after the answer's `eventSequence`. */
+  afterLogin?: (session: Session) => void;
 }
 
 export function createSessionHandlers(deps: SessionHandlerDeps): ServiceImpl<typeof SessionService> {
@@ -40,7 +43,7 @@ export function createSessionHandlers(deps: SessionHandlerDeps): ServiceImpl<typ
         throw err;
       }
       const [status] = (await deps.presence.query(req.userId, [req.userId])).statuses;
-      return create(LoginResponseSchema, {
+      const response = create(LoginResponseSchema, {
         sessionToken: session.token,
         deviceId: session.deviceId,
         serverTime: BigInt(deps.clock.now()),
@@ -49,6 +52,8 @@ export function createSessionHandlers(deps: SessionHandlerDeps): ServiceImpl<typ
         eventSequence: deps.bus.lastSequence(),
         statusType: status?.statusType,
       });
+      deps.afterLogin?.(session);
+      return response;
     },
     async logout(_req, ctx) {
       deps.sessions.end(sessionOf(ctx), "logout");

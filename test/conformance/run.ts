@@ -1,5 +1,5 @@
 // A whole run: which cases on which drivers (planCases), what each result means given the known-failing lists
-// (judge), and the loop the CLI uses (runConformance). conformance.test.ts uses the same pieces under node:test.
+// (judge), and the loop the CLI uses (runConformance). conformance-cases.ts uses the same pieces under node:test.
 import type { Driver } from "./drivers/driver.js";
 import { facadeDriver, loadFacade } from "./drivers/facade-driver.js";
 import { rpcDriver } from "./drivers/rpc-driver.js";

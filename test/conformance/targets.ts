@@ -54,6 +54,8 @@ export function inProcessTargets(engine: EngineName = "memory"): TargetFactory {
         secretKey: randomBytes(32).toString("hex"),
         clock,
         presence: testCase.server?.presence,
+        messages: testCase.server?.messages,
+        conversations: testCase.server?.conversations,
       });
       return {
         url: server.url,

@@ -75,13 +75,22 @@ class FacadeDevice implements Device {
     return this.options.label;
   }
 
-  async call(method: string, args: unknown): Promise<Outcome> {
+  async call(method: string, args: readonly unknown[]): Promise<Outcome> {
     const fn = this.chat[method];
     if (typeof fn !== "function") return { code: -1, message: `the facade has no method ${method}` };
     const from = this.log.events.length;
     let response: { code?: number; data?: unknown } | undefined;
+    if (/^create\w*Message$/.test(method)) {
+      // create*Message builds the message synchronously (or throws the official error).
+      try {
+        return { code: 0, data: fn.apply(this.chat, args) };
+      } catch (err) {
+        const e = err as { code?: unknown; message?: unknown };
+        return { code: typeof e?.code === "number" ? e.code : -1, message: String(e?.message ?? err) };
+      }
+    }
     try {
-      const pending = (args === undefined ? fn.call(this.chat) : fn.call(this.chat, args)) as Promise<typeof response>;
+      const pending = fn.apply(this.chat, args) as Promise<typeof response>;
       response = await withTimeout(Promise.resolve(pending), CALL_TIMEOUT_MS, method);
     } catch (err) {
       const e = err as { code?: unknown; message?: unknown };
