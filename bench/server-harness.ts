@@ -14,11 +14,12 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startBenchServer(): Promise<BenchServer> {
+/** Starts the server; `env` adds variables such as BENCH_STORAGE (a database to serve) or BENCH_SERVER_OPTIONS. */
+export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
   const child: ChildProcess = fork(fileURLToPath(new URL("./server-process.ts", import.meta.url)), {
     // BENCH_PROFILE=dir writes a V8 CPU profile of the server into dir.
     execArgv: ["--import", "tsx", ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])],
-    env: { ...process.env, BENCH_SECRET_KEY },
+    env: { ...process.env, ...env, BENCH_SECRET_KEY },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const next = <T>() => new Promise<T>((resolve) => child.once("message", (m) => resolve(m as T)));

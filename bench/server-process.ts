@@ -1,12 +1,14 @@
 // The benchmark's server: the reference server in its own process, answering CPU-usage probes over IPC so the
-// load generator's work never counts as server work.
+// load generator's work never counts as server work. BENCH_SERVER_OPTIONS (JSON) adds server options.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer } from "../server/index.js";
+import { startServer, type ServerOptions } from "../server/index.js";
 
 const storage = process.env.BENCH_STORAGE ?? join(mkdtempSync(join(tmpdir(), "chatwire-bench-")), "bench.db");
+const extra = JSON.parse(process.env.BENCH_SERVER_OPTIONS ?? "{}") as ServerOptions;
 const server = await startServer({
+  ...extra,
   storage,
   logLevel: "silent",
   secretKey: process.env.BENCH_SECRET_KEY,

@@ -3,10 +3,15 @@ import { pino } from "pino";
 import { createAccountAdminHandlers } from "./accounts/account-admin-handlers.js";
 import { systemClock } from "./clock.js";
 import { createInProcessBus } from "./events/event-bus.js";
+import { isRawEventStream, RAW_STREAM_PATH, serveRawEventStream } from "./events/raw-event-stream.js";
 import { createStreamEventsHandlers } from "./events/stream-events-handler.js";
 import { registerServices, services, type ServiceHandlers } from "./generated/services.js";
 import { createDispatcher } from "./http/dispatch.js";
+import { createDrain } from "./http/drain.js";
 import { listen } from "./http/listen.js";
+import { createServerMetrics } from "./observability/metrics.js";
+import { serveOps } from "./observability/ops-endpoints.js";
+import { instrumentDb } from "./observability/storage-probe.js";
 import { resolveOptions, type ServerOptions } from "./options.js";
 import { createPresenceAdminHandlers } from "./presence/presence-admin-handlers.js";
 import { Presence } from "./presence/presence.js";
@@ -15,6 +20,7 @@ import { processFaults, watchProcessFaults, type ProcessFaults } from "./process
 import { createConnectAdapter } from "./rpc/connect-adapter.js";
 import { createInterceptors } from "./rpc/interceptors.js";
 import { RateLimiter } from "./rpc/rate-limiter.js";
+import { createObserveInterceptor } from "./rpc/observe-interceptor.js";
 import { unimplemented } from "./rpc/unimplemented.js";
 import { createSessionHandlers } from "./sessions/session-handlers.js";
 import { SessionRegistry } from "./sessions/session-registry.js";
@@ -24,14 +30,33 @@ import { Accounts } from "./accounts/accounts.js";
 import { createPresenceStore, createSubscriptionStore } from "./presence/presence-store.js";
 import { createTimerStore } from "./timers/timer-store.js";
 import { DurableTimers } from "./timers/durable-timers.js";
+import { createConversationHandlers } from "./conversations/conversation-handlers.js";
+import { createConversationStore } from "./conversations/conversation-store.js";
+import { Conversations, type GroupDirectory, type ProfileSource } from "./conversations/conversations.js";
+import { createMessageHandlers, createReadReceiptHandlers } from "./messages/message-handlers.js";
+import { createMessageStore } from "./messages/message-store.js";
+import { allowAll, Messages } from "./messages/messages.js";
+import { isSendMessageRequest, serveSendMessage } from "./messages/send-message-fast-path.js";
+import { createLocalFileStore } from "./files/file-storage.js";
+import { createFileRecordStore } from "./files/file-store.js";
+import { Files } from "./files/files.js";
+import { parseStorage } from "./storage/open-storage.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { libreTranslateProvider, openAiTranscriptionProvider } from "./translation/providers.js";
 import { createTranslationHandlers } from "./translation/translation-handlers.js";
+import { chatwireVersion } from "./version.js";
 
 export type { ServerOptions } from "./options.js";
 export type { PresenceOptions } from "./presence/presence-options.js";
+export type { MessageOptions, SendPolicy } from "./messages/messages.js";
+export type { ConversationOptions } from "./conversations/conversations.js";
 export { createManualClock, systemClock, type Clock, type ManualClock } from "./clock.js";
+export { chatwireVersion } from "./version.js";
 export { defaultLimits, type ServerLimits } from "./limits.js";
 export { processFaults, type ProcessFaults } from "./process-faults.js";
+export { genUserSig, verifyUserSig, type GenUserSigInput, type VerifyUserSigInput, type UserSigResult } from "./auth/user-sig.js";
 
 export interface RunningServer {
   /** The base URL clients use, e.g. http://127.0.0.1:8080. */
@@ -39,14 +64,34 @@ export interface RunningServer {
   /** The SDKAppID and secret key the server verifies UserSigs with. */
   sdkAppID: number;
   secretKey: string;
+  /** The version of Chatwire serving. */
+  version: string;
+  /** Where the data lives: a SQLite file, ":memory:", or a PostgreSQL URL without its password. */
+  storageLocation: string;
   /** The RPCs this server implements, as "chatwire.v1.Service.Method". */
   implementedMethods: string[];
   /** The live sessions of a user with their open event streams, for tests and operators. */
   inspectSessions(userId: string): { deviceId: string; openStreams: number }[];
   /** Unhandled rejections and uncaught exceptions counted in this process so far (each one is a bug). */
   faults(): ProcessFaults;
-  /** Stops accepting connections, ends streams and flushes storage. */
+  /**
+   * Shuts down gracefully: stops accepting connections (/readyz answers 503), lets calls in flight finish within
+   * `shutdownGraceMs`, ends every event stream with a normal end of stream, closes connections and flushes storage.
+   */
   close(): Promise<void>;
+}
+
+/** Uploads live beside the SQLite file, under ./data with PostgreSQL, in a temporary directory with `memory`. */
+function defaultFilesDir(storage: string | undefined): string {
+  const target = parseStorage(storage);
+  if (target.engine === "postgres") return join("data", "files");
+  if (target.path === ":memory:") return mkdtempSync(join(tmpdir(), "chatwire-files-"));
+  return join(dirname(target.path), "files");
+}
+
+function isMemory(storage: string | undefined): boolean {
+  const target = parseStorage(storage);
+  return target.engine === "sqlite" && target.path === ":memory:";
 }
 
 /** The services a server supplies, each with the methods it has built (the rest answer 990001). */
@@ -65,17 +110,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = pino({ level: config.logLevel, name: "chatwire" });
   const unwatchFaults = watchProcessFaults(logger);
   const { limits } = config;
-  const db = await openDatabase(config.storage);
+  const version = chatwireVersion();
+  let sessions: SessionRegistry;
+  const metrics = config.metrics ? createServerMetrics({ version, live: () => sessions.stats() }) : undefined;
+  const opened = await openDatabase(config.storage);
+  const db = metrics ? instrumentDb(opened, metrics.storage) : opened;
   const accounts = new Accounts(createAccountStore(db), clock);
   const timers = new DurableTimers(createTimerStore(db), clock, {
     onError: (kind, key, err) => logger.error({ err, kind, key }, "timer failed; retried later"),
   });
 
-  let sessions: SessionRegistry;
-  const bus = createInProcessBus((userId, event) => {
-    for (const session of sessions.sessionsOf(userId)) session.outbox.push(event);
+  const bus = createInProcessBus((userId, event, exceptSessionId) => {
+    for (const session of sessions.sessionsOf(userId)) if (session.id !== exceptSessionId) session.outbox.push(event);
   }, clock.now);
   let presence: Presence | undefined;
+  const logFailure = (what: string) => (err: unknown) => logger.error({ err }, what);
   sessions = new SessionRegistry({
     clock,
     offlineTimeoutMs: config.presence.offlineTimeoutMs,
@@ -84,7 +133,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     lifecycle: {
       onSessionStarted: (s) => {
         s.started = presence ? presence.sessionStarted(s) : Promise.resolve();
-        s.started.catch((err: unknown) => logger.error({ err }, "presence: session start"));
+        s.started.catch(logFailure("presence: session start"));
       },
       onSessionEnded: async (s, reason) => presence?.sessionEnded(s, reason),
       onKickedOut: (s, type, delivered) => bus.publishToSession(s, { case: "kickedOut", value: { $typeName: "chatwire.v1.KickedOut", type } }, delivered),
@@ -102,61 +151,160 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     sessions,
     options: config.presence,
   });
+  // TODO(profiles): pass the relationships domain's Profiles (server/profiles/) here once it is on main; until then
+  // senders and C2C peers carry their user ID only. This is the one wiring point of the Profiles seam.
+  const profiles: ProfileSource = { getProfiles: async (ids) => new Map(ids.map((userId) => [userId, { userId, nick: "", avatar: "" }])) };
+  // The groups domain plugs its directory in here; until then no group exists.
+  const groups: GroupDirectory = { exists: async () => false };
+  const messageStore = createMessageStore(db);
+  const conversations = new Conversations({
+    db,
+    store: createConversationStore(db),
+    messages: messageStore,
+    accounts,
+    profiles,
+    groups,
+    bus,
+    clock,
+    options: config.conversations,
+  });
+  const messages = new Messages({
+    db,
+    store: messageStore,
+    conversations,
+    accounts,
+    profiles,
+    // The relationships domain replaces this with its blacklist / friend-check policy.
+    policy: allowAll,
+    bus,
+    clock,
+    isOnline: (userId) => sessions.hasSessions(userId),
+    hasOtherSessions: (userId, sessionId) => {
+      for (const s of sessions.sessionsOf(userId)) if (s.id !== sessionId) return true;
+      return false;
+    },
+    options: config.messages,
+  });
+  let filesDir: string | undefined;
+  const files = new Files({
+    sessions,
+    records: createFileRecordStore(db),
+    store: config.files.store ?? createLocalFileStore(config.files.dir ?? (() => (filesDir = defaultFilesDir(config.storage)))),
+    clock,
+    options: config.files,
+  });
   await timers.start();
 
-  const streamDeps = { sessions, clock, keepaliveMs: config.keepaliveMs, streamBufferBytes: limits.streamBufferBytes, streamDrainTimeoutMs: limits.streamDrainTimeoutMs };
+  const streamDeps = {
+    sessions,
+    clock,
+    keepaliveMs: config.keepaliveMs,
+    streamBufferBytes: limits.streamBufferBytes,
+    streamDrainTimeoutMs: limits.streamDrainTimeoutMs,
+    onDelivered: metrics?.delivered,
+  };
   const handlers: Handlers = {
-    session: createSessionHandlers({ sessions, presence, bus, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey }),
+    session: createSessionHandlers({
+      sessions,
+      presence,
+      bus,
+      clock,
+      sdkAppId: config.sdkAppID,
+      secretKey: config.secretKey,
+      // The total unread count, pushed once after each login.
+      afterLogin: (s) => void conversations!.greet(s).catch(logFailure("conversations: login total")),
+    }),
     event: createStreamEventsHandlers(streamDeps),
     userStatus: createUserStatusHandlers(presence),
     presenceAdmin: createPresenceAdminHandlers({ presence, clock, orgName: config.orgName, appName: String(config.sdkAppID) }),
     accountAdmin: createAccountAdminHandlers(presence),
     message: {
+      ...createMessageHandlers(messages),
       ...createTranslationHandlers({
         translation: config.translation && libreTranslateProvider(config.translation),
         speechToText: config.speechToText && openAiTranscriptionProvider(config.speechToText),
-        audio: undefined,
+        audio: (uuid, maxBytes) => files.bytes(uuid, maxBytes),
         translateTimeoutMs: config.translation?.timeoutMs ?? 15_000,
         transcribeTimeoutMs: config.speechToText?.timeoutMs ?? 60_000,
         log: (err, what) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, what),
       }),
     },
+    messageInteraction: createReadReceiptHandlers(messages),
+    conversation: createConversationHandlers(conversations, messages, clock),
   };
+  const limiter = new RateLimiter(clock);
+  const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };
   const caller = { sessions, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey };
   const rpc = createConnectAdapter({
     routes: (router) => registerServices(router, handlers, unimplemented),
-    interceptors: createInterceptors({
-      ...caller,
-      limiter: new RateLimiter(clock),
-      logger,
-      loginAttemptsPerUser: limits.loginAttemptsPerUser,
-      loginAttemptsPerAddress: limits.loginAttemptsPerAddress,
-      rateLimitExemptions: userStatusRateLimitExemptions,
-    }),
+    interceptors: [
+      ...(metrics ? [createObserveInterceptor({ metrics, logger })] : []),
+      ...createInterceptors({
+        ...caller,
+        limiter,
+        logger,
+        loginAttemptsPerUser: limits.loginAttemptsPerUser,
+        loginAttemptsPerAddress: limits.loginAttemptsPerAddress,
+        rateLimitExemptions: userStatusRateLimitExemptions,
+      }),
+    ],
     limits,
     caller,
     logger,
   });
-  const rest = { handlers, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey, logger, maxBodyBytes: limits.maxBodyBytes };
-  const dispatch = createDispatcher({ corsOrigins: config.corsOrigins, clock, logger, streams: streamDeps, rest, rpc });
-  const listening = await listen(dispatch, config.port, config.host, limits);
+  const restDeps = { handlers, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey, logger, maxBodyBytes: limits.maxBodyBytes };
+  const drain = createDrain();
+  const opsDeps = { version, storage: opened, metrics, draining: () => drain.draining };
+  const dispatch = createDispatcher({
+    corsOrigins: config.corsOrigins,
+    clock,
+    logger,
+    special: [
+      (req, res, path) => serveOps(req, res, path, opsDeps), // /healthz, /readyz, /metrics
+      (req, res, path) => path.startsWith("/chatwire/files") && files.handle(req, res, path) && (drain.track(req, res, "call"), true),
+      (req, res) => isSendMessageRequest(req) && serveSendMessage(req, res, sendFastPath) && (drain.track(req, res, "call"), true),
+      (req, res, path) => path === RAW_STREAM_PATH && isRawEventStream(req) && serveRawEventStream(req, res, streamDeps) && (drain.track(req, res, "stream"), true),
+    ],
+    rest: restDeps,
+    rpc,
+    track: (req, res, kind) => drain.track(req, res, kind),
+  });
+  const listening = await listen(dispatch, config.port, config.host, limits).catch(async (err: unknown) => {
+    presence?.stop();
+    await db.close();
+    throw err;
+  });
   const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
   const url = `http://${hostForUrl}:${listening.port}`;
   logger.debug({ url }, "listening");
+  let closing: Promise<void> | undefined;
   return {
     url,
+    version,
+    storageLocation: opened.location,
     sdkAppID: config.sdkAppID,
     secretKey: config.secretKey,
     implementedMethods: implementedMethods(handlers),
     inspectSessions: (userId) => [...sessions.sessionsOf(userId)].map((s) => ({ deviceId: s.deviceId, openStreams: s.openStreams })),
     faults: processFaults,
-    async close() {
-      presence?.stop();
-      sessions.endAll();
-      await listening.close();
-      await bus.close();
-      await db.close();
-      unwatchFaults();
+    close() {
+      closing ??= (async () => {
+        drain.begin();
+        listening.stopAccepting();
+        await drain.idle("call", config.shutdownGraceMs);
+        presence?.stop();
+        sessions.endAll(); // each stream gets its end of stream on the next flush
+        const settleMs = Math.min(config.shutdownGraceMs, 1_000);
+        await drain.idle("stream", settleMs);
+        await listening.close(settleMs);
+        await bus.close();
+        await db.close();
+        // With `memory` storage the uploads were as temporary as the data.
+        if (filesDir && isMemory(config.storage)) rmSync(filesDir, { recursive: true, force: true });
+        logger.debug("closed");
+        unwatchFaults();
+      })();
+      return closing;
     },
   };
 }

@@ -17,7 +17,7 @@ export interface ServerLimits {
   headersTimeoutMs: number;
   /** Time a connection may stay without any byte in either direction; also an HTTP/2 stream's inactivity. */
   idleTimeoutMs: number;
-  /** Time a client has to send a whole request, headers and body (not the response, which may stream). */
+  /** Time a client has to send a whole request, headers and body (not the response, which may stream); uploads too. */
   requestTimeoutMs: number;
   /** How long an HTTP/1.1 connection waits for the next request after a response. */
   keepAliveTimeoutMs: number;
@@ -50,7 +50,7 @@ export const defaultLimits: ServerLimits = {
   maxUnauthenticatedBodyBytes: 16 << 10,
   headersTimeoutMs: 10_000,
   idleTimeoutMs: 120_000,
-  requestTimeoutMs: 60_000,
+  requestTimeoutMs: 300_000,
   keepAliveTimeoutMs: 65_000,
   maxConnections: 20_000,
   http2MaxConcurrentStreams: 128,

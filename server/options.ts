@@ -3,6 +3,10 @@ import { randomBytes } from "node:crypto";
 import type { Clock } from "./clock.js";
 import type { CorsOrigins } from "./http/cors.js";
 import { resolveLimits, type LimitOptions, type ServerLimits } from "./limits.js";
+import { defaultConversationOptions, type ConversationOptions } from "./conversations/conversations.js";
+import { defaultMessageOptions, type MessageOptions } from "./messages/messages.js";
+import { defaultFileOptions, type FileOptions } from "./files/files.js";
+import type { FileStore } from "./files/file-storage.js";
 import { defaultPresenceOptions, type PresenceOptions } from "./presence/presence-options.js";
 import type { HttpProviderOptions, SpeechToTextOptions } from "./translation/providers.js";
 
@@ -31,6 +35,20 @@ export interface ServerOptions {
   corsOrigins?: CorsOrigins;
   /** Body sizes, timeouts, HTTP/2 settings, stream buffers, sessions and login attempts; see server/limits.ts. */
   limits?: LimitOptions;
+  /** How long `close()` lets calls in flight finish before it ends streams and connections. Default 5 s. */
+  shutdownGraceMs?: number;
+  /** Whether /metrics serves Prometheus metrics. Default true. */
+  metrics?: boolean;
+  /** Message settings: the revoke window (default 2 min), when merger bodies are stored apart. */
+  messages?: Partial<MessageOptions>;
+  /** Conversation settings: list size (default 100), multi-device deletion sync (off), conversation group cap (20). */
+  conversations?: Partial<ConversationOptions>;
+  /**
+   * Uploads: size limits (images 20 MB, other files 100 MB), the directory of the local store (default: `files/`
+   * beside the SQLite file, `./data/files` with PostgreSQL, a temporary directory with `memory`), or another
+   * FileStore (e.g. over an S3-compatible object store, for several servers).
+   */
+  files?: Partial<FileOptions> & { dir?: string; store?: FileStore };
   /** A LibreTranslate-compatible service for translateText; without it translateText fails with 2117. */
   translation?: HttpProviderOptions;
   /** An OpenAI-compatible transcription service for convertVoiceToText; without it the call fails with 2118. */
@@ -49,6 +67,11 @@ export interface ResolvedOptions {
   logLevel: string;
   corsOrigins: CorsOrigins;
   limits: ServerLimits;
+  shutdownGraceMs: number;
+  metrics: boolean;
+  messages: MessageOptions;
+  conversations: ConversationOptions;
+  files: FileOptions & { dir?: string; store?: FileStore };
   translation: HttpProviderOptions | undefined;
   speechToText: SpeechToTextOptions | undefined;
 }
@@ -66,6 +89,11 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     logLevel: options.logLevel ?? "info",
     corsOrigins: options.corsOrigins ?? "*",
     limits: resolveLimits(options.limits),
+    shutdownGraceMs: options.shutdownGraceMs ?? 5_000,
+    metrics: options.metrics ?? true,
+    messages: { ...defaultMessageOptions, ...options.messages },
+    conversations: { ...defaultConversationOptions, ...options.conversations },
+    files: { ...defaultFileOptions, ...options.files },
     translation: options.translation,
     speechToText: options.speechToText,
   };

@@ -7,8 +7,15 @@
 // session receives each event once, in sequence order, and never an event whose write failed.
 import { encodeEvent, type EncodedEvent, type EventPayload } from "./encoded-event.js";
 
-/** Delivers an encoded event to every live session of a user. */
-export type DeliverToUser = (userId: string, event: EncodedEvent) => void;
+/** Delivers an encoded event to every live session of a user, except the session `exceptSessionId` names. */
+export type DeliverToUser = (userId: string, event: EncodedEvent, exceptSessionId?: string) => void;
+
+export interface PublishOptions {
+  /** The promise of the change's write: the event is delivered once it resolves, and dropped if it rejects. */
+  durable?: Promise<unknown>;
+  /** A session to skip, e.g. the one that sent a message (its response tells it); the event is still encoded once. */
+  exceptSessionId?: string;
+}
 
 /** What the bus needs of a session to address an event to it alone. */
 export interface EventTarget {
@@ -19,10 +26,11 @@ export interface EventBus {
   /**
    * Publishes the event of a change to every session of each recipient user. Call it synchronously where the change
    * is applied: `payload` must be built from the committed state (a snapshot, never an object that later changes)
-   * and `durable` is the promise of the change's write. The event is stamped and encoded once, now; it is delivered
-   * once `durable` resolves and all earlier events are delivered, and dropped if `durable` rejects.
+   * and `options.durable` is the promise of the change's write (or publish once the write has resolved). The event
+   * is stamped and encoded once, now; it is delivered once `durable` resolves and all earlier events are delivered,
+   * and dropped if `durable` rejects.
    */
-  publish(recipients: Iterable<string>, payload: EventPayload, durable?: Promise<unknown>): void;
+  publish(recipients: Iterable<string>, payload: EventPayload, options?: PublishOptions): void;
   /**
    * Publishes an event addressed to one session (KICKED_OUT), in order with every other event; `delivered` runs once
    * it is in the session's outbox (at once when no earlier event is waiting on its write).
@@ -87,10 +95,11 @@ export function createInProcessBus(deliver: DeliverToUser, now: () => number): E
   };
 
   return {
-    publish(recipients, payload, durable) {
+    publish(recipients, payload, options = {}) {
       const users = [...new Set(recipients)];
+      const { exceptSessionId, durable } = options;
       enqueue(payload, (event) => {
-        for (const userId of users) deliver(userId, event);
+        for (const userId of users) deliver(userId, event, exceptSessionId);
       }, durable);
     },
     publishToSession(target, payload, delivered) {

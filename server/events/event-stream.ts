@@ -33,6 +33,8 @@ export interface EventStreamDeps {
   streamBufferBytes: number;
   /** How long a stream ended for falling behind may take to drain before its transport is reset. */
   streamDrainTimeoutMs: number;
+  /** Told of each frame of events written (for metrics), with the number of events in it. */
+  onDelivered?: ((events: number) => void) | undefined;
 }
 
 export const STREAM_TOO_SLOW = 990006;
@@ -76,6 +78,7 @@ export function runEventStream(deps: EventStreamDeps, session: Session, afterSeq
     if (stopped) return;
     if (gap) send(events, { resyncRequired: true });
     else if (events.length > 0) send(events);
+    if (events.length > 0) deps.onDelivered?.(events.length);
     if (closed && !stopped) {
       stop();
       out.finish();

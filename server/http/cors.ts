@@ -6,7 +6,8 @@ import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { cors } from "@connectrpc/connect";
 
 const ALLOW_METHODS = [...cors.allowedMethods, "DELETE"].join(", ");
-const ALLOW_HEADERS = [...cors.allowedHeaders, "Authorization"].join(", ");
+/** Authorization carries the session token; X-Chatwire-File-Name names an upload (POST /chatwire/files). */
+const ALLOW_HEADERS = [...cors.allowedHeaders, "Authorization", "X-Chatwire-File-Name"].join(", ");
 const EXPOSE_HEADERS = cors.exposedHeaders.join(", ");
 
 /** "*" for any origin, or the exact origins allowed. */

@@ -1,22 +1,29 @@
-// Which part of the server answers a request, decided once from the one parsed path: CORS preflights, the health
-// check, the raw event stream, the REST routes, and else the Connect router.
-import type { ServerResponse } from "node:http";
+// Which part of the server answers a request, decided once from the one parsed path: CORS preflights, the special
+// handlers (ops endpoints, uploads, the hot paths of sending and streaming), the REST routes, and else the Connect
+// router. A path that is not canonical is answered 400 before any of them sees it.
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
-import { isRawEventStream, RAW_STREAM_PATH, serveRawEventStream } from "../events/raw-event-stream.js";
-import type { EventStreamDeps } from "../events/event-stream.js";
 import { findRoute, handleRest, sendBadPath, type RestDeps } from "../rest/rest-router.js";
 import { applyCors, type CorsOrigins } from "./cors.js";
 import type { RequestListener } from "./listen.js";
 import { parseRequestPath } from "./request-path.js";
 
+type Request = Parameters<RequestListener>[0];
+type Response = Parameters<RequestListener>[1];
+
+/** A handler that answers a request it serves and returns true, or returns false without touching it. */
+export type SpecialHandler = (req: Request, res: Response, path: string) => boolean;
+
 export interface DispatchDeps {
   corsOrigins: CorsOrigins;
   clock: Clock;
   logger: Logger;
-  streams: EventStreamDeps;
+  /** Tried in order before the REST routes and the RPC router. */
+  special: readonly SpecialHandler[];
   rest: RestDeps;
   rpc: RequestListener;
+  /** Told of every request the REST routes or the RPC router take (for graceful shutdown). */
+  track?: (req: Request, res: Response, kind: "call" | "stream") => void;
 }
 
 export function createDispatcher(deps: DispatchDeps): RequestListener {
@@ -24,19 +31,17 @@ export function createDispatcher(deps: DispatchDeps): RequestListener {
     const parsed = parseRequestPath(req.url);
     if (applyCors(req, res, deps.corsOrigins)) return; // a preflight, answered
     if (!parsed.ok) return sendBadPath(req, res, parsed.reason, deps.clock.now());
-    if (req.method === "GET" && parsed.segments.length === 1 && parsed.segments[0] === "healthz") {
-      (res as ServerResponse).writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
-      return;
-    }
-    if (parsed.path === RAW_STREAM_PATH && isRawEventStream(req) && serveRawEventStream(req, res, deps.streams)) return;
+    for (const special of deps.special) if (special(req, res, parsed.path)) return;
     const route = findRoute(req.method ?? "GET", parsed.segments);
     if (route) {
+      deps.track?.(req, res, "call");
       handleRest(req, res, route, parsed.query, deps.rest).catch((err: unknown) => {
         deps.logger.error({ err }, "REST response failed");
         res.destroy();
       });
       return;
     }
+    deps.track?.(req, res, parsed.path.endsWith("/StreamEvents") ? "stream" : "call");
     deps.rpc(req, res);
   };
 }

@@ -136,7 +136,7 @@ export class Presence {
     const status = this.statusOf(record);
     const recipients = new Set<string>([record.userId]);
     for (const subscriber of this.index.subscribersOf(record.userId, this.deps.clock.now())) recipients.add(subscriber);
-    this.deps.bus.publish(recipients, { case: "userStatusUpdated", value: { $typeName: "chatwire.v1.UserStatusUpdated", userStatusList: [status] } }, durable);
+    this.deps.bus.publish(recipients, { case: "userStatusUpdated", value: { $typeName: "chatwire.v1.UserStatusUpdated", userStatusList: [status] } }, { durable });
     return status;
   }
 

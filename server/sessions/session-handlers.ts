@@ -10,6 +10,7 @@ import { chatError } from "../rpc/chat-error.js";
 import { isReservedMapKey } from "../validation/violation.js";
 import { sessionOf } from "../rpc/context.js";
 import type { SessionRegistry } from "./session-registry.js";
+import type { Session } from "./session.js";
 
 export interface SessionHandlerDeps {
   sessions: SessionRegistry;
@@ -18,6 +19,8 @@ export interface SessionHandlerDeps {
   clock: Clock;
   sdkAppId: number;
   secretKey: string;
+  /** Runs once a login's answer is ready: what it pushes is sequenced after the answer's `eventSequence`. */
+  afterLogin?: (session: Session) => void;
 }
 
 export function createSessionHandlers(deps: SessionHandlerDeps): ServiceImpl<typeof SessionService> {
@@ -42,7 +45,7 @@ export function createSessionHandlers(deps: SessionHandlerDeps): ServiceImpl<typ
         throw err;
       }
       const [status] = (await deps.presence.query(req.userId, [req.userId])).statuses;
-      return create(LoginResponseSchema, {
+      const response = create(LoginResponseSchema, {
         sessionToken: session.token,
         deviceId: session.deviceId,
         serverTime: BigInt(deps.clock.now()),
@@ -51,6 +54,8 @@ export function createSessionHandlers(deps: SessionHandlerDeps): ServiceImpl<typ
         eventSequence: deps.bus.lastSequence(),
         statusType: status?.statusType,
       });
+      deps.afterLogin?.(session);
+      return response;
     },
     async logout(_req, ctx) {
       // Answered once the logout's presence change (UNLOGINED) is durable.

@@ -99,6 +99,13 @@ export class SessionRegistry {
     return (this.byUser.get(userId)?.size ?? 0) > 0;
   }
 
+  /** Counts for metrics and `chatwire status`: live sessions, users with one, open event streams. */
+  stats(): { sessions: number; users: number; openStreams: number } {
+    let openStreams = 0;
+    for (const session of this.byToken.values()) openStreams += session.openStreams;
+    return { sessions: this.byToken.size, users: this.byUser.size, openStreams };
+  }
+
   /** Records that the client was heard from. */
   touch(session: Session): void {
     session.lastSeen = this.options.clock.now();

@@ -3,7 +3,19 @@
 // that looks like a URL of another kind is refused rather than taken for a file name. Opening migrates.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { Kysely, PostgresDialect, type CompiledQuery, type DatabaseConnection, type Dialect, type Driver } from "kysely";
+import {
+  Kysely,
+  PostgresDialect,
+  sql,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type Dialect,
+  type Driver,
+  type SchemaMetadata,
+  type TableMetadata,
+} from "kysely";
 import pg from "pg";
 import type { Database } from "./database.js";
 import { createDb, type Db, type Engine } from "./db.js";
@@ -139,7 +151,38 @@ function openPostgres(url: string, options: StorageOptions): Dialect {
   });
   // An idle client that loses its connection emits on the pool; unhandled, that event would end the process.
   pool.on("error", () => {});
-  return new PostgresDialect({ pool });
+  const dialect = new PostgresDialect({ pool });
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createDriver: () => dialect.createDriver(),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createIntrospector: (db) => new CurrentSchemaIntrospector(db),
+  };
+}
+
+/**
+ * What the migrator asks of the database (does its table exist?), answered for the connection's own schema only.
+ * Kysely's PostgreSQL introspector reads every schema of the server and fails when another one is dropped meanwhile
+ * (another test run's, another tenant's); its column details are not needed here.
+ */
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<any>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{ name: string }>`select current_schema() as name`.execute(this.db);
+    return rows.filter((r) => r.name !== null);
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ name: string; schema: string; type: string }>`
+      select table_name as name, table_schema as schema, table_type as type from information_schema.tables
+      where table_schema = current_schema()`.execute(this.db);
+    return rows.map((r) => ({ name: r.name, schema: r.schema, isView: r.type === "VIEW", columns: [] }));
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
+  }
 }
 
 /** Opens and migrates the database a storage setting names. */

@@ -7,9 +7,13 @@ import { parse } from "yaml";
 import { AccountAdminService } from "../../gen/chatwire/v1/account_admin_pb.js";
 import { PresenceAdminService } from "../../gen/chatwire/v1/presence_admin_pb.js";
 import { EVENT } from "../../client/generated/constants.js";
-import { rpcMethods } from "../../client/generated/methods.js";
-import type { PresenceOptions } from "../../server/index.js";
+import { clientMethods, rpcMethods } from "../../client/generated/methods.js";
 import { defaultPresenceOptions } from "../../server/presence/presence-options.js";
+import { defaultMessageOptions } from "../../server/messages/messages.js";
+import { defaultConversationOptions } from "../../server/conversations/conversations.js";
+
+/** The option sections a case may override, with their defaults (which give each option's type). */
+const SERVER_DEFAULTS = { presence: defaultPresenceOptions, messages: defaultMessageOptions, conversations: defaultConversationOptions };
 import {
   DRIVERS,
   GENERATORS,
@@ -34,7 +38,9 @@ const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const KEBAB_PATH = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\/[a-z0-9]+(?:-[a-z0-9]+)*)*$/;
 const USER_NAME = /^[a-z][a-z0-9]*$/;
 const ADMIN_SERVICES = [AccountAdminService, PresenceAdminService];
-const CALLABLE = new Set<string>(rpcMethods.map((m) => m.name));
+/** create*Message: client-side methods a case calls to build a message (both drivers build it). */
+export const MESSAGE_CREATORS = new Set<string>(clientMethods.map((m) => m.name).filter((n) => /^create\w*Message$/.test(n)));
+const CALLABLE = new Set<string>([...rpcMethods.map((m) => m.name), ...MESSAGE_CREATORS]);
 const EVENT_KEYS = new Set(Object.keys(EVENT));
 
 export class SuiteError extends Error {
@@ -58,6 +64,8 @@ type Obj = Record<string, unknown>;
 
 class Checker {
   readonly problems: string[] = [];
+  /** Names saved by earlier steps of the case (`save:`), which `$ref` may name. */
+  readonly saved = new Set<string>();
   constructor(readonly users: ReadonlySet<string> = new Set()) {}
 
   add(path: string, message: string): void {
@@ -137,6 +145,11 @@ class Checker {
           this.string(o.prefix, `${path}.prefix`, USER_NAME);
           this.int(o.count, `${path}.count`, 1, 10_000);
         }
+        return;
+      }
+      case "$ref": {
+        const ref = this.string(arg, path, /^[a-z][A-Za-z0-9]*(\.([A-Za-z0-9_]+|#))*$/);
+        if (ref && !this.saved.has(ref.split(".")[0]!)) this.add(path, `"${ref}" names no value an earlier step saved`);
         return;
       }
       case "$text": {
@@ -242,14 +255,16 @@ function parseCase(raw: unknown, path: string, suite: string, problems: string[]
 
   let server: TestCase["server"];
   if (obj.server !== undefined) {
-    const s = c.object(obj.server, `${path}.server`, ["presence"], ["presence"]);
-    const p = s && c.object(s.presence, `${path}.server.presence`, Object.keys(defaultPresenceOptions));
-    if (p) {
-      for (const [key, value] of Object.entries(p)) {
-        const kind = typeof defaultPresenceOptions[key as keyof typeof defaultPresenceOptions];
-        if (typeof value !== kind) c.add(`${path}.server.presence.${key}`, `must be a ${kind}`);
+    const s = c.object(obj.server, `${path}.server`, Object.keys(SERVER_DEFAULTS));
+    server = {};
+    for (const [section, defaults] of Object.entries(SERVER_DEFAULTS)) {
+      if (s?.[section] === undefined) continue;
+      const p = c.object(s[section], `${path}.server.${section}`, Object.keys(defaults));
+      for (const [key, value] of Object.entries(p ?? {})) {
+        const kind = typeof (defaults as unknown as Record<string, unknown>)[key];
+        if (typeof value !== kind) c.add(`${path}.server.${section}.${key}`, `must be a ${kind}`);
       }
-      server = { presence: p as Partial<PresenceOptions> };
+      (server as Record<string, unknown>)[section] = p;
     }
     if (!requires.includes("server-options")) c.add(`${path}.server`, 'needs "requires: [server-options]"');
   } else if (requires.includes("server-options")) c.add(`${path}.requires`, '"server-options" without "server"');
@@ -286,10 +301,15 @@ function parseStep(c: Checker, raw: unknown, path: string, index: number): Step 
   const base = { index, note: note as string | undefined };
   switch (kind) {
     case "call": {
-      const o = c.object(raw, path, ["call", "as", "args", "userSig", "repeat", "expect", "expectBy", "note"], ["as"])!;
+      const o = c.object(raw, path, ["call", "as", "args", "argList", "save", "userSig", "repeat", "expect", "expectBy", "note"], ["as"])!;
       const call = c.string(o.call, `${path}.call`) ?? "?";
-      if (!CALLABLE.has(call)) c.add(`${path}.call`, `"${call}" is not an official method the spec binds to an RPC`);
+      if (!CALLABLE.has(call)) c.add(`${path}.call`, `"${call}" is not an official method the spec binds to an RPC, nor a create*Message method`);
       if (o.args !== undefined) c.value(o.args, `${path}.args`, INPUT_OPS);
+      if (o.argList !== undefined) {
+        if (!Array.isArray(o.argList)) c.add(`${path}.argList`, "must be a list of positional arguments");
+        else c.value(o.argList, `${path}.argList`, INPUT_OPS);
+        if (o.args !== undefined) c.add(`${path}.argList`, "give args or argList, not both");
+      }
       if (o.userSig !== undefined && call !== "login") c.add(`${path}.userSig`, "only a login call takes userSig");
       if (call === "login" && o.args !== undefined) c.add(`${path}.args`, "login's args are made by the runner; use userSig");
       const expectBy: Partial<Record<DriverName, CallExpect>> = {};
@@ -297,15 +317,24 @@ function parseStep(c: Checker, raw: unknown, path: string, index: number): Step 
         const by = c.object(o.expectBy, `${path}.expectBy`, DRIVERS);
         for (const [d, e] of Object.entries(by ?? {})) expectBy[d as DriverName] = callExpect(c, e, `${path}.expectBy.${d}`);
       }
+      const expect = callExpect(c, o.expect, `${path}.expect`);
+      let save: string | undefined;
+      if (o.save !== undefined) {
+        save = c.string(o.save, `${path}.save`, /^[a-z][A-Za-z0-9]*$/);
+        if (save && c.saved.has(save)) c.add(`${path}.save`, `"${save}" is already saved by an earlier step`);
+        if (save) c.saved.add(save);
+      }
       return {
         ...base,
         kind: "call",
         as: c.device(o.as, `${path}.as`),
         call,
         args: o.args,
+        argList: o.argList as unknown[] | undefined,
+        save,
         userSig: o.userSig === undefined ? undefined : userSig(c, o.userSig, `${path}.userSig`),
         repeat: o.repeat === undefined ? 1 : (c.int(o.repeat, `${path}.repeat`, 1, 1000) ?? 1),
-        expect: callExpect(c, o.expect, `${path}.expect`),
+        expect,
         expectBy,
       };
     }

@@ -18,6 +18,23 @@ export interface Names {
   generated(id: string): string;
   /** Whole strings that stand for a server value: "{org}" and "{app}". */
   literals: ReadonlyMap<string, string>;
+  /** Values earlier steps saved (`save:`), for `$ref`. */
+  refs?: ReadonlyMap<string, unknown>;
+  /** The index of the current repetition of a repeated step (`#` in a `$ref` path). */
+  iteration?: number;
+}
+
+/** The value `$ref: name.path` names; throws when nothing was saved under the name or the path leads nowhere. */
+export function lookupRef(ref: string, names: Names): unknown {
+  const [name, ...path] = ref.split(".");
+  if (!names.refs?.has(name!)) throw new Error(`$ref ${ref}: no step saved "${name}"`);
+  let value = names.refs.get(name!);
+  for (const segment of path) {
+    const key = segment === "#" ? String(names.iteration ?? 0) : segment;
+    if (typeof value !== "object" || value === null || !(key in value)) throw new Error(`$ref ${ref}: no "${key}" in ${show(value, 200)}`);
+    value = (value as Obj)[key];
+  }
+  return value;
 }
 
 /** Replaces declared user names by real IDs, "{org}" and "{app}" by their values, and expands generators. */
@@ -30,6 +47,7 @@ export function resolve(value: unknown, names: Names): unknown {
     const { prefix, count } = obj.$ids as { prefix: string; count: number };
     return Array.from({ length: count }, (_, i) => names.generated(`${prefix}${i + 1}`));
   }
+  if ("$ref" in obj) return lookupRef(obj.$ref as string, names);
   if ("$text" in obj) {
     const { repeat, count } = obj.$text as { repeat: string; count: number };
     return repeat.repeat(count);

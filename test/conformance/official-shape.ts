@@ -3,6 +3,8 @@
 // written `ID` (userIdList ↔ userIDList) unless the field sets `(chatwire.v1.facade_name)`; enums travel as numbers
 // and read as the official value (KickedOutType 3 ↔ "userSigExpired"); 64-bit integers read as numbers.
 // It is written apart from the facade's own mapping on purpose: the suite must not share the code it checks.
+// Two message overrides: a message's (or message element's) `payload` oneof is the official `payload` object of its
+// `type` (MessageElemType → variant, below), and a google.protobuf.Struct field is the JSON object it holds.
 import { getOption, ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import { officialEnumValues } from "../../client/generated/constants.js";
 import { facade_name } from "../../gen/chatwire/v1/options_pb.js";
@@ -12,6 +14,28 @@ type Obj = Record<string, unknown>;
 /** The key the official API uses for a field. */
 export function officialKey(field: DescField): string {
   return getOption(field, facade_name) || field.localName.replace(/Id(?=[A-Z]|$)/g, "ID");
+}
+
+/** The `payload` variant of each MessageElemType value (text_at shares TEXT: it is chosen by `atUserList`). */
+const PAYLOAD_OF_TYPE: Record<number, string> = {
+  1: "text",
+  2: "image",
+  3: "audio",
+  4: "file",
+  5: "face",
+  6: "video",
+  7: "location",
+  8: "groupTip",
+  9: "groupSystemNotice",
+  10: "custom",
+  11: "merger",
+};
+
+const STRUCT = "google.protobuf.Struct";
+
+/** Whether `desc` carries an official `payload` selected by `type` (Message, MessageElement). */
+function hasTypedPayload(desc: DescMessage): boolean {
+  return desc.oneofs.some((o) => o.localName === "payload") && desc.fields.some((f) => f.localName === "type" && f.fieldKind === "enum");
 }
 
 const INT64 = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
@@ -34,6 +58,7 @@ function itemKind(field: DescField): { scalar?: ScalarType; enumName?: string; m
 }
 
 function toWire(kind: ReturnType<typeof itemKind>, value: unknown): unknown {
+  if (kind.message?.typeName === STRUCT) return value;
   if (kind.message) return toMessageInit(kind.message, (value ?? {}) as Obj);
   if (kind.enumName) {
     const table = officialEnumValues[kind.enumName] ?? {};
@@ -45,6 +70,7 @@ function toWire(kind: ReturnType<typeof itemKind>, value: unknown): unknown {
 }
 
 function toShape(kind: ReturnType<typeof itemKind>, value: unknown): unknown {
+  if (kind.message?.typeName === STRUCT) return value;
   if (kind.message) return toOfficial(kind.message, value as Obj);
   if (kind.enumName) return officialEnumValues[kind.enumName]?.[value as number] ?? value;
   return typeof value === "bigint" ? Number(value) : value;
@@ -64,18 +90,30 @@ export function toMessageInit(desc: DescMessage, official: Obj): Obj {
     if (field.oneof) init[field.oneof.localName] = { case: field.localName, value: wire };
     else init[field.localName] = wire;
   }
+  if (hasTypedPayload(desc) && official.payload !== undefined && official.payload !== null) {
+    const type = init.type as number | undefined;
+    let variant = PAYLOAD_OF_TYPE[type ?? 0];
+    if (variant === "text" && Array.isArray((official.payload as Obj).atUserList)) variant = "textAt";
+    const field = desc.fields.find((f) => f.localName === variant);
+    if (field?.message) init.payload = { case: variant, value: toMessageInit(field.message, official.payload as Obj) };
+  }
   return init;
 }
 
 /** The official object of a message; unset message fields are left out, scalars keep their zero values. */
 export function toOfficial(desc: DescMessage, message: Obj): Obj {
   const official: Obj = {};
+  const typed = hasTypedPayload(desc);
   for (const field of desc.fields) {
     let value: unknown;
     if (field.oneof) {
       const oneof = message[field.oneof.localName] as { case?: string; value?: unknown } | undefined;
       if (oneof?.case !== field.localName) continue;
       value = oneof.value;
+      if (typed && field.oneof.localName === "payload") {
+        official.payload = toOfficial(field.message!, value as Obj);
+        continue;
+      }
     } else value = message[field.localName];
     if (value === undefined) continue;
     const kind = itemKind(field);

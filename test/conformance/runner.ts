@@ -83,8 +83,10 @@ export async function runCase(testCase: TestCase, driver: Driver, targets: Targe
 }
 
 class CaseRun {
-  readonly names: Names;
+  names: Names;
   private readonly devices = new Map<string, DeviceState>();
+  /** Values saved by `save:` steps. */
+  private readonly refs = new Map<string, unknown>();
   private readonly admin: ReturnType<typeof createCuttableTransport>;
   private step: Step | undefined;
 
@@ -103,6 +105,7 @@ class CaseRun {
         ["{org}", EASEMOB_ORG],
         ["{app}", String(target.sdkAppID)],
       ]),
+      refs: this.refs,
     };
   }
 
@@ -200,9 +203,17 @@ class CaseRun {
   private async call(step: CallStep): Promise<void> {
     const state = await this.device(step.as);
     const expect = step.expectBy[this.driver.name] ?? step.expect;
-    const expectedData = expect.data === undefined ? undefined : resolve(expect.data, this.names);
+    const results: unknown[] = [];
     for (let i = 0; i < step.repeat; i++) {
-      let args = step.args === undefined ? undefined : resolve(step.args, this.names);
+      this.names.iteration = i;
+      let args: unknown;
+      let argList: unknown[];
+      try {
+        args = step.args === undefined ? undefined : resolve(step.args, this.names);
+        argList = step.argList === undefined ? (args === undefined ? [] : [args]) : (resolve(step.argList, this.names) as unknown[]);
+      } catch (err) {
+        this.fail((err as Error).message);
+      }
       if (step.call === "login") {
         const spec = step.userSig ?? { expireSeconds: 86_400, issuedAgoSeconds: 0, wrongKey: false, malformed: false };
         const userSig = spec.malformed
@@ -214,15 +225,26 @@ class CaseRun {
               spec.wrongKey ? `${this.target.secretKey.split("").reverse().join("")}0` : this.target.secretKey,
             );
         args = { userID: this.realId(step.as.user), userSig };
+        argList = [args];
       }
       const round = step.repeat > 1 ? ` [${i + 1}/${step.repeat}]` : "";
-      this.trace.add(state.label, "call", `${step.call}${round} ${args === undefined ? "()" : show(args, 300)}`);
-      const outcome = await state.device.call(step.call, args);
+      this.trace.add(state.label, "call", `${step.call}${round} ${argList.length === 0 ? "()" : show(argList.length === 1 ? argList[0] : argList, 300)}`);
+      const outcome = await state.device.call(step.call, argList);
       this.trace.add(state.label, "result", outcomeText(outcome));
       if (outcome.code === 0 && step.call === "login") state.active = true;
       if (outcome.code === 0 && step.call === "logout") state.active = false;
       if (outcome.code !== expect.code) {
         this.fail(`${state.label} ${step.call}${round}: expected code ${expect.code}, got ${outcomeText(outcome)}`);
+      }
+      if (outcome.code === 0 && step.save) {
+        results.push(outcome.data);
+        this.refs.set(step.save, step.repeat > 1 ? results : outcome.data);
+      }
+      let expectedData: unknown;
+      try {
+        expectedData = expect.data === undefined ? undefined : resolve(expect.data, this.names);
+      } catch (err) {
+        this.fail((err as Error).message);
       }
       if (expectedData !== undefined) {
         const mismatches = match(expectedData, outcome.data);
@@ -279,7 +301,12 @@ class CaseRun {
   }
 
   private eventTest(name: string, data: unknown): (e: ReceivedEvent) => boolean {
-    const expected = data === undefined ? undefined : resolve(data, this.names);
+    let expected: unknown;
+    try {
+      expected = data === undefined ? undefined : resolve(data, this.names);
+    } catch (err) {
+      this.fail((err as Error).message);
+    }
     return (e) => e.name === name && (expected === undefined || match(expected, e.data).length === 0);
   }
 
@@ -324,12 +351,12 @@ class CaseRun {
     const userId = this.realId(user);
     const actor = devices[0]!;
     const starts = new Map(devices.map((d) => [d, d.device.log.events.length]));
-    const query = await actor.device.call("getUserStatus", { userIDList: [userId] });
+    const query = await actor.device.call("getUserStatus", [{ userIDList: [userId] }]);
     this.trace.add(actor.label, "barrier", `getUserStatus (self) → ${outcomeText(query)}`);
     const self = (query.data as { successUserList?: { customStatus?: string }[] } | undefined)?.successUserList?.[0];
     if (query.code !== 0 || !self) this.fail(`event barrier: ${actor.label} could not query its own status: ${outcomeText(query)}`);
     const customStatus = self.customStatus ?? "";
-    const set = await actor.device.call("setSelfStatus", { customStatus });
+    const set = await actor.device.call("setSelfStatus", [{ customStatus }]);
     this.trace.add(actor.label, "barrier", `setSelfStatus ${show(customStatus)} → ${outcomeText(set)}`);
     if (set.code !== 0) this.fail(`event barrier: ${actor.label} could not re-set its custom status: ${outcomeText(set)}`);
     const isBarrier = (e: ReceivedEvent) =>

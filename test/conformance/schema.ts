@@ -1,6 +1,6 @@
 // The shape of a conformance suite once loaded: one YAML file per domain under suites/, read by load-suites.ts,
 // which rejects anything this file does not describe. README.md documents the same fields with examples.
-import type { PresenceOptions } from "../../server/index.js";
+import type { ConversationOptions, MessageOptions, PresenceOptions } from "../../server/index.js";
 
 /** The two ways a case drives a server: raw Connect RPCs, or the TencentCloudChat facade. */
 export const DRIVERS = ["rpc", "facade"] as const;
@@ -51,7 +51,9 @@ export interface TestCase {
 
 /** Server options a case may override. */
 export interface ServerOverrides {
-  presence: Partial<PresenceOptions>;
+  presence?: Partial<PresenceOptions>;
+  messages?: Partial<MessageOptions>;
+  conversations?: Partial<ConversationOptions>;
 }
 
 /** A device of a user: `alice` is `alice/main`; `alice/phone` is a second device (a second client instance). */
@@ -93,10 +95,20 @@ interface StepBase {
 export interface CallStep extends StepBase {
   kind: "call";
   as: DeviceRef;
-  /** The official method name (a facade method the spec binds to an RPC, e.g. getUserStatus, login, logout). */
+  /**
+   * The official method name: a facade method the spec binds to an RPC (getUserStatus, login, sendMessage, …), or a
+   * create*Message method, which builds a message on the client (the rpc driver builds it as the official SDK does).
+   */
   call: string;
   /** The official options object; absent calls the method with no argument. `login` gets {userID, userSig} made. */
   args?: unknown;
+  /** Several positional arguments instead of `args`, e.g. `[{$ref: m1}, {onlineUserOnly: true}]` for sendMessage. */
+  argList?: unknown[];
+  /**
+   * Keeps the call's result (`data`; for create*Message the Message) under this name for `$ref` in later steps; a
+   * repeated call keeps the list of its results, which a repeated step reads one by one with `$ref: name.#`.
+   */
+  save?: string;
   /** For `login` only: how to make the UserSig. */
   userSig?: UserSigSpec;
   /** Run the call this many times, each expected to meet `expect`. Default 1. */
@@ -185,9 +197,11 @@ export const STEP_KINDS = ["call", "admin", "rest", "expectEvent", "expectNoEven
 /**
  * Value generators, allowed in args, requests, bodies and expectations: `$ids: {prefix, count}` → [prefix1 …
  * prefixN] (IDs of users that do not exist, made unique like declared users); `$text: {repeat, count}` → the text
- * repeated count times. The strings "{org}" and "{app}" stand for the Easemob org and app names of the server.
+ * repeated count times; `$ref: name` or `$ref: name.path` → a value an earlier step saved (`save: name`), e.g. the
+ * message object create*Message made (passed as is, so the facade gets its own Message) or `m1.ID`; in a repeated
+ * step the path segment `#` is the repetition's index (`batch.#.ID`). The strings "{org}" and "{app}" stand for the Easemob org and app names of the server.
  */
-export const GENERATORS = ["$ids", "$text"] as const;
+export const GENERATORS = ["$ids", "$text", "$ref"] as const;
 
 /** Matchers allowed in expectations; see match.ts. */
 export const MATCHERS = ["$any", "$absent", "$length", "$in", "$type", "$contains", "$unordered", ...GENERATORS] as const;

@@ -2,10 +2,13 @@
 // manual clock, the case's option overrides), which can meet every requirement. Remote: one shared server at a URL, with its real clock and default
 // options, so cases needing either are skipped and user IDs are made unique per case run.
 import { Http2SessionManager, createConnectTransport } from "@connectrpc/connect-node";
-import { createClient } from "@connectrpc/connect";
+import { ConnectError, createClient } from "@connectrpc/connect";
 import { randomBytes } from "node:crypto";
+import { ErrorDetailSchema } from "../../gen/chatwire/v1/error_code_pb.js";
 import { SessionService } from "../../gen/chatwire/v1/session_pb.js";
+import { genUserSig } from "../../server/auth/user-sig.js";
 import { createManualClock, startServer, type ManualClock } from "../../server/index.js";
+import { ConformanceSetupError } from "./setup-error.js";
 import type { Requirement, TestCase } from "./schema.js";
 import { freshStorage, type EngineName } from "../support/storage-engines.js";
 
@@ -31,6 +34,8 @@ export interface TargetFactory {
   /** The requirements its targets meet. */
   readonly capabilities: ReadonlySet<Requirement>;
   start(testCase: TestCase): Promise<Target>;
+  /** Checks, before any case, that the target can run cases at all (reachable, accepts the key); throws one line. */
+  preflight?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,6 +54,8 @@ export function inProcessTargets(engine: EngineName = "memory"): TargetFactory {
         secretKey: randomBytes(32).toString("hex"),
         clock,
         presence: testCase.server?.presence,
+        messages: testCase.server?.messages,
+        conversations: testCase.server?.conversations,
       });
       return {
         url: server.url,
@@ -91,6 +98,27 @@ export function remoteTargets(options: RemoteOptions): TargetFactory {
         shared: true,
         close: async () => {},
       };
+    },
+    async preflight() {
+      const fail = (what: string, err: unknown) => {
+        const code = err instanceof ConnectError ? err.findDetails(ErrorDetailSchema)[0]?.code : undefined;
+        const reason = err instanceof ConnectError ? err.rawMessage : String(err);
+        return new ConformanceSetupError(`${what}: ${reason}${code === undefined ? "" : ` (code ${code})`}`);
+      };
+      let serverTime: bigint;
+      try {
+        serverTime = (await session.getServerTime({}, { timeoutMs: 10_000 })).serverTime;
+      } catch (err) {
+        throw fail(`cannot reach a Chatwire server at ${url}`, err);
+      }
+      const userId = `preflight_${randomBytes(4).toString("hex")}`;
+      const userSig = genUserSig({ sdkAppId: options.sdkAppID, secretKey: options.secretKey, userId, expireSeconds: 300, nowMs: Number(serverTime) });
+      try {
+        const { sessionToken } = await session.login({ userId, userSig, platform: "conformance" }, { timeoutMs: 10_000 });
+        await session.logout({}, { headers: { authorization: `Bearer ${sessionToken}` }, timeoutMs: 10_000 });
+      } catch (err) {
+        throw fail(`${url} refuses a UserSig for SDKAppID ${options.sdkAppID} signed with the given secret key (check --sdk-app-id and --secret-key)`, err);
+      }
     },
     close: async () => sessionManager.abort(),
   };

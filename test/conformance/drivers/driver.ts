@@ -28,10 +28,11 @@ export interface Device {
   readonly label: string;
   readonly log: EventLog;
   /**
-   * Calls an official method. `login` resolves once the device is ready (its event stream is open); `args`
-   * undefined calls the method with no argument.
+   * Calls an official method with its positional arguments (`[]`: no argument; `[options]`: the options object).
+   * `login` resolves once the device is ready (its event stream is open). create*Message methods resolve with the
+   * message they build as `data`.
    */
-  call(method: string, args: unknown): Promise<Outcome>;
+  call(method: string, args: readonly unknown[]): Promise<Outcome>;
   /** Drops the connection without logging out. */
   vanish(): Promise<void>;
   /** Releases everything the device holds (no logout is sent). */

@@ -4,7 +4,7 @@
 // facade in between.
 import type { DescMethodUnary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { eventVariants, rpcMethods } from "../../../client/generated/methods.js";
+import { eventVariants, officialMethods, rpcMethods } from "../../../client/generated/methods.js";
 import { ErrorDetailSchema } from "../../../gen/chatwire/v1/error_code_pb.js";
 import { EventSchema, EventService, type Event, type StreamEventsResponse } from "../../../gen/chatwire/v1/event_pb.js";
 import { createCuttableTransport } from "../cuttable-transport.js";
@@ -15,15 +15,70 @@ import type { Device, DeviceOptions, Driver, Outcome } from "./driver.js";
 
 type Obj = Record<string, unknown>;
 
-/** Where the facade's result differs from the response message: it resolves setSelfStatus with the status itself. */
+/**
+ * Where the facade's result differs from the response message: it resolves setSelfStatus with the status itself,
+ * getConversationGroupList with the bare name list and downloadMergerMessage with the message.
+ */
 const RESULT_OVERRIDES: Record<string, (data: Obj) => unknown> = {
   setSelfStatus: (data) => data.status,
+  getConversationGroupList: (data) => data.groupNameList,
+  downloadMergerMessage: (data) => data.message,
 };
 
-/** Where the facade's event data differs from the event message: USER_STATUS_UPDATED carries the list itself. */
+/**
+ * Where the facade's event data differs from the event message: the official events carry the list (or number)
+ * itself. CONVERSATION_LIST_UPDATED carries the changed conversations here and the whole list on the facade, so
+ * cases match it with `$contains`.
+ */
 const EVENT_OVERRIDES: Record<string, (data: Obj) => unknown> = {
   userStatusUpdated: (data) => data.userStatusList,
+  messageReceived: (data) => data.messageList,
+  messageRevoked: (data) => data.messageList,
+  messageModified: (data) => data.messageList,
+  messageReadByPeer: (data) => data.messageList,
+  messageReadReceiptReceived: (data) => data.receiptList,
+  conversationListUpdated: (data) => data.conversationList,
+  totalUnreadMessageCountUpdated: (data) => data.totalUnreadCount,
+  conversationGroupListUpdated: (data) => data.groupNameList,
 };
+
+/** The official `type` of the messages each create*Message method builds. */
+const CREATED_TYPE: Record<string, string> = {
+  createTextMessage: "TIMTextElem",
+  createTextAtMessage: "TIMTextElem",
+  createImageMessage: "TIMImageElem",
+  createAudioMessage: "TIMSoundElem",
+  createVideoMessage: "TIMVideoFileElem",
+  createCustomMessage: "TIMCustomElem",
+  createFaceMessage: "TIMFaceElem",
+  createFileMessage: "TIMFileElem",
+  createLocationMessage: "TIMLocationElem",
+  createMergerMessage: "TIMRelayElem",
+};
+
+/** Where the official declaration names a parameter "options" that is in fact the request's field of another name. */
+const PARAM_NAMES: Record<string, readonly string[]> = {
+  downloadMergerMessage: ["message"],
+};
+
+/**
+ * The request of an RPC-bound method from its positional arguments, by the official signature: an `options`
+ * parameter is spread into the request (an array one is `conversationIDList`), any other one is the field of its
+ * name (`message`, `messageList`, `conversationID`, `groupName`).
+ */
+function officialRequest(method: string, args: readonly unknown[]): Obj {
+  const params = PARAM_NAMES[method] ?? (officialMethods as Record<string, { params: readonly string[] }>)[method]?.params ?? ["options"];
+  const official: Obj = {};
+  params.forEach((param, i) => {
+    const arg = args[i];
+    if (arg === undefined) return;
+    if (param !== "options") official[param] = arg;
+    else if (Array.isArray(arg)) official.conversationIDList = arg;
+    else if (typeof arg === "string") official.conversationIDList = [arg];
+    else Object.assign(official, arg);
+  });
+  return official;
+}
 
 const CALL_TIMEOUT_MS = 10_000;
 const READY_TIMEOUT_MS = 5_000;
@@ -65,11 +120,60 @@ class RpcDevice implements Device {
     return this.token ? { authorization: `Bearer ${this.token}` } : {};
   }
 
-  async call(method: string, args: unknown): Promise<Outcome> {
+  /** Builds a message as the official create*Message does: an unsent Message object with a fresh ID. */
+  private create(method: string, options: Obj): Outcome {
+    const clientTime = Math.floor(Date.now() / 1000);
+    const random = Math.floor(Math.random() * 2 ** 31);
+    const forwarded = method === "createForwardMessage" ? (options.payload as Obj) : undefined;
+    const to = options.to as string;
+    const conversationType = (options.conversationType as string) ?? "C2C";
+    const message: Obj = {
+      ID: `${this.options.userId}-${clientTime}-${random}`,
+      type: forwarded ? forwarded.type : CREATED_TYPE[method],
+      payload: forwarded ? forwarded.payload : options.payload,
+      to,
+      from: this.options.userId,
+      conversationType,
+      conversationID: `${conversationType === "C2C" ? "C2C" : "GROUP"}${to}`,
+      flow: "out",
+      status: "unSend",
+      time: 0,
+      sequence: 0,
+      random,
+      clientTime,
+      priority: options.priority ?? "Normal",
+      cloudCustomData: options.cloudCustomData ?? "",
+      needReadReceipt: options.needReadReceipt ?? false,
+      isSupportExtension: options.isSupportExtension ?? false,
+      ...(options.receiverList ? { receiverList: options.receiverList } : {}),
+    };
+    if (method === "createTextAtMessage") message.atUserList = (options.payload as Obj).atUserList;
+    if (method === "createMergerMessage") {
+      // The official SDK keeps each merged message as {ID, from, nick, avatar, time, cloudCustomData, messageBody}.
+      const payload = options.payload as Obj;
+      const list = (payload.messageList as Obj[] | undefined) ?? [];
+      message.payload = {
+        ...payload,
+        messageList: list.map((m) => ({
+          ID: m.ID,
+          from: m.from,
+          nick: m.nick ?? "",
+          avatar: m.avatar ?? "",
+          time: m.time,
+          cloudCustomData: m.cloudCustomData ?? "",
+          messageBody: [{ type: m.type, payload: m.payload }],
+        })),
+      };
+    }
+    return { code: 0, data: message };
+  }
+
+  async call(method: string, args: readonly unknown[]): Promise<Outcome> {
+    if (CREATED_TYPE[method] || method === "createForwardMessage") return this.create(method, (args[0] ?? {}) as Obj);
     const binding = rpcMethods.find((m) => m.name === method);
     if (!binding) return { code: -1, message: `no RPC binds ${method}` };
     const rpc = binding.method as DescMethodUnary;
-    const input = toMessageInit(rpc.input, (args ?? {}) as Obj);
+    const input = toMessageInit(rpc.input, officialRequest(method, args));
     if (method === "login") Object.assign(input, { deviceId: `web_${this.options.device}`, platform: "web" });
     let message: Obj;
     try {

@@ -1,22 +1,22 @@
 // `npm test` runs every case of every suite on both drivers and every storage engine (SQLite in memory, a SQLite
 // file, PostgreSQL), each case against its own in-process server (manual clock, a fresh database, port 0), as
-// node:test subtests named engine › driver/suite/case. PostgreSQL runs skip locally when no server answers on
-// 127.0.0.1:5432 and fail when CI is set.
+// node:test subtests named engine › driver/suite/case. One test file per engine and driver
+// (conformance-<engine>-<driver>.test.ts), so each stays within the per-file timeout and a failure names its
+// target. PostgreSQL runs skip locally when no server answers on 127.0.0.1:5432 and fail when CI is set.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { loadKnownFailing, unusedEntries } from "./known-failing.js";
 import { loadSuites } from "./load-suites.js";
 import { judge, loadDrivers, planCases } from "./run.js";
 import { runCase } from "./runner.js";
-import { DRIVERS, type DriverName } from "./schema.js";
+import type { Driver } from "./drivers/driver.js";
+import type { DriverName } from "./schema.js";
 import { inProcessTargets } from "./targets.js";
-import { ENGINES, skipReason, type EngineName } from "../support/storage-engines.js";
+import { skipReason, type EngineName } from "../support/storage-engines.js";
 
 const suites = loadSuites();
-const drivers = await loadDrivers(DRIVERS);
 /** Every case on one driver against one engine's in-process servers. */
-function driverSuite(engine: EngineName, name: DriverName): void {
-  const driver = drivers.get(name)!;
+function driverSuite(engine: EngineName, name: DriverName, driver: Driver | string): void {
   const targets = inProcessTargets(engine);
   const known = loadKnownFailing(name);
   const plan = planCases(suites, [name]);
@@ -26,8 +26,8 @@ function driverSuite(engine: EngineName, name: DriverName): void {
       assert.deepEqual(stale.map((e) => `${known.file}:${e.line} ${e.pattern}`), [], "entries that match no case");
     });
     for (const { testCase, fullName } of plan) {
-      const skip = typeof driver === "string" ? driver : false;
-      it(fullName, { skip }, async (t) => {
+      // A driver that cannot load (a string: why) skips its cases.
+      it(fullName, { skip: typeof driver === "string" ? driver : false }, async (t) => {
         if (typeof driver === "string") return;
         const verdict = judge(await runCase(testCase, driver, targets), testCase, known);
         switch (verdict.verdict) {
@@ -50,9 +50,9 @@ function driverSuite(engine: EngineName, name: DriverName): void {
   });
 }
 
-for (const engine of ENGINES) {
+/** Registers every case of one engine and driver as node:test subtests. */
+export async function conformanceTests(engine: EngineName, name: DriverName): Promise<void> {
+  const driver = (await loadDrivers([name])).get(name)!;
   const skip = await skipReason(engine);
-  describe(engine, { skip: skip ?? false }, () => {
-    for (const name of DRIVERS) driverSuite(engine, name);
-  });
+  describe(engine, { skip: skip ?? false }, () => driverSuite(engine, name, driver));
 }
