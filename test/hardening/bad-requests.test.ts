@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import http2 from "node:http2";
 import { processFaults, type RunningServer } from "../../server/index.js";
-import { adminHeaders, assertAnswers, assertNoFaults, hasFullResponse, login, rawSocket, start, statusOf, type Peer } from "./helpers.js";
+import { adminHeaders, assertAnswers, assertNoFaults, h2Status, hasFullResponse, login, rawSocket, start, statusOf, type Peer } from "./helpers.js";
 
 let server: RunningServer;
 let alice: Peer;
@@ -168,18 +168,8 @@ describe("truncated and invalid bodies", () => {
   });
 
   it("a REST route answers over h2c as over HTTP/1.1 (found by the fuzzer: pseudo-headers broke it)", async () => {
-    const session = http2.connect(server.url);
-    try {
-      const status = await new Promise<number>((resolve, reject) => {
-        const req = session.request({ ":method": "GET", ":path": `/chatwire/${server.sdkAppID}/users/bob/presence/sublist`, ...adminHeaders(server) });
-        req.on("response", (h) => resolve(Number(h[":status"])));
-        req.on("error", reject);
-        req.resume();
-      });
-      assert.equal(status, 200);
-    } finally {
-      session.close();
-    }
+    const status = await h2Status(server, { ":method": "GET", ":path": `/chatwire/${server.sdkAppID}/users/bob/presence/sublist`, ...adminHeaders(server) });
+    assert.equal(status, 200);
   });
 
   it("REST bodies with __proto__ keys are data, not prototypes", async () => {

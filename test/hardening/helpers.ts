@@ -51,23 +51,27 @@ export function openStream(peer: Peer, afterSequence = 0n, signal?: AbortSignal)
   return peer.events.streamEvents({ afterSequence }, { headers: peer.headers, signal })[Symbol.asyncIterator]();
 }
 
+/** The status of a request over h2c (on a connection of its own). */
+export async function h2Status(server: RunningServer, headers: http2.OutgoingHttpHeaders): Promise<number> {
+  const session = http2.connect(server.url);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      const req = session.request(headers);
+      req.on("response", (h) => resolve(Number(h[":status"])));
+      req.on("error", reject);
+      req.resume();
+    });
+  } finally {
+    session.close();
+  }
+}
+
 /** The server answers /healthz over HTTP/1.1 and over h2c. */
 export async function assertAnswers(server: RunningServer): Promise<void> {
   const res = await fetch(`${server.url}/healthz`);
   assert.equal(res.status, 200);
   await res.text();
-  const session = http2.connect(server.url);
-  try {
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = session.request({ ":path": "/healthz" });
-      req.on("response", (headers) => resolve(Number(headers[":status"])));
-      req.on("error", reject);
-      req.resume();
-    });
-    assert.equal(status, 200);
-  } finally {
-    session.close();
-  }
+  assert.equal(await h2Status(server, { ":path": "/healthz" }), 200);
 }
 
 /** Fails if an unhandled rejection or uncaught exception happened since `before`. */
