@@ -1,13 +1,12 @@
 // The reference server's composition root: storage, bus, sessions, domains, RPC router, REST routes, one port.
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { pino } from "pino";
 import { createAccountAdminHandlers } from "./accounts/account-admin-handlers.js";
 import { systemClock } from "./clock.js";
 import { createInProcessBus } from "./events/event-bus.js";
-import { isRawEventStream, serveRawEventStream } from "./events/raw-event-stream.js";
+import { isRawEventStream, RAW_STREAM_PATH, serveRawEventStream } from "./events/raw-event-stream.js";
 import { createStreamEventsHandlers } from "./events/stream-events-handler.js";
 import { registerServices, services, type ServiceHandlers } from "./generated/services.js";
-import { applyCors } from "./http/cors.js";
+import { createDispatcher } from "./http/dispatch.js";
 import { createDrain } from "./http/drain.js";
 import { listen } from "./http/listen.js";
 import { createServerMetrics } from "./observability/metrics.js";
@@ -16,10 +15,11 @@ import { instrumentDb } from "./observability/storage-probe.js";
 import { resolveOptions, type ServerOptions } from "./options.js";
 import { createPresenceAdminHandlers } from "./presence/presence-admin-handlers.js";
 import { Presence } from "./presence/presence.js";
-import { RateLimiter } from "./presence/rate-limiter.js";
 import { createUserStatusHandlers, userStatusRateLimitExemptions } from "./presence/user-status-handlers.js";
-import { findRoute, handleRest } from "./rest/rest-router.js";
+import { processFaults, watchProcessFaults, type ProcessFaults } from "./process-faults.js";
+import { createConnectAdapter } from "./rpc/connect-adapter.js";
 import { createInterceptors } from "./rpc/interceptors.js";
+import { RateLimiter } from "./rpc/rate-limiter.js";
 import { createObserveInterceptor } from "./rpc/observe-interceptor.js";
 import { unimplemented } from "./rpc/unimplemented.js";
 import { createSessionHandlers } from "./sessions/session-handlers.js";
@@ -54,6 +54,8 @@ export type { MessageOptions, SendPolicy } from "./messages/messages.js";
 export type { ConversationOptions } from "./conversations/conversations.js";
 export { createManualClock, systemClock, type Clock, type ManualClock } from "./clock.js";
 export { chatwireVersion } from "./version.js";
+export { defaultLimits, type ServerLimits } from "./limits.js";
+export { processFaults, type ProcessFaults } from "./process-faults.js";
 export { genUserSig, verifyUserSig, type GenUserSigInput, type VerifyUserSigInput, type UserSigResult } from "./auth/user-sig.js";
 
 export interface RunningServer {
@@ -70,6 +72,8 @@ export interface RunningServer {
   implementedMethods: string[];
   /** The live sessions of a user with their open event streams, for tests and operators. */
   inspectSessions(userId: string): { deviceId: string; openStreams: number }[];
+  /** Unhandled rejections and uncaught exceptions counted in this process so far (each one is a bug). */
+  faults(): ProcessFaults;
   /**
    * Shuts down gracefully: stops accepting connections (/readyz answers 503), lets calls in flight finish within
    * `shutdownGraceMs`, ends every event stream with a normal end of stream, closes connections and flushes storage.
@@ -104,6 +108,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const config = resolveOptions(options);
   const clock = options.clock ?? systemClock;
   const logger = pino({ level: config.logLevel, name: "chatwire" });
+  const unwatchFaults = watchProcessFaults(logger);
+  const { limits } = config;
   const version = chatwireVersion();
   let sessions: SessionRegistry;
   const metrics = config.metrics ? createServerMetrics({ version, live: () => sessions.stats() }) : undefined;
@@ -122,13 +128,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   sessions = new SessionRegistry({
     clock,
     offlineTimeoutMs: config.presence.offlineTimeoutMs,
+    maxSessionsPerUser: limits.sessionsPerUser,
+    sessionReplayEvents: limits.sessionReplayEvents,
     lifecycle: {
       onSessionStarted: (s) => {
         s.started = presence ? presence.sessionStarted(s) : Promise.resolve();
         s.started.catch(logFailure("presence: session start"));
       },
-      onSessionEnded: (s, reason) => void presence?.sessionEnded(s, reason).catch(logFailure("presence: session end")),
-      onUserSigExpired: (s) => s.outbox.push(bus.stamp({ case: "kickedOut", value: { $typeName: "chatwire.v1.KickedOut", type: 3 } })),
+      onSessionEnded: async (s, reason) => presence?.sessionEnded(s, reason),
+      onKickedOut: (s, type, delivered) => bus.publishToSession(s, { case: "kickedOut", value: { $typeName: "chatwire.v1.KickedOut", type } }, delivered),
+      onError: (err, what) => logger.error({ err }, what),
     },
   });
   presence = await Presence.create({
@@ -186,7 +195,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   await timers.start();
 
-  const streamDeps = { sessions, clock, keepaliveMs: config.keepaliveMs, onDelivered: metrics?.delivered };
+  const streamDeps = {
+    sessions,
+    clock,
+    keepaliveMs: config.keepaliveMs,
+    streamBufferBytes: limits.streamBufferBytes,
+    streamDrainTimeoutMs: limits.streamDrainTimeoutMs,
+    onDelivered: metrics?.delivered,
+  };
   const handlers: Handlers = {
     session: createSessionHandlers({
       sessions,
@@ -218,48 +234,42 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
   const limiter = new RateLimiter(clock);
   const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };
-  const rpc = connectNodeAdapter({
+  const caller = { sessions, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey };
+  const rpc = createConnectAdapter({
     routes: (router) => registerServices(router, handlers, unimplemented),
     interceptors: [
       ...(metrics ? [createObserveInterceptor({ metrics, logger })] : []),
       ...createInterceptors({
-        sessions,
+        ...caller,
         limiter,
-        clock,
-        sdkAppId: config.sdkAppID,
-        secretKey: config.secretKey,
         logger,
+        loginAttemptsPerUser: limits.loginAttemptsPerUser,
+        loginAttemptsPerAddress: limits.loginAttemptsPerAddress,
         rateLimitExemptions: userStatusRateLimitExemptions,
       }),
     ],
+    limits,
+    caller,
+    logger,
   });
-  const restDeps = { handlers, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey, logger };
+  const restDeps = { handlers, clock, sdkAppId: config.sdkAppID, secretKey: config.secretKey, logger, maxBodyBytes: limits.maxBodyBytes };
   const drain = createDrain();
   const opsDeps = { version, storage: opened, metrics, draining: () => drain.draining };
-  const listening = await listen(
-    (req, res) => {
-      const path = (req.url ?? "/").split("?")[0]!;
-      if (applyCors(req, res, config.corsOrigins)) {
-        // a preflight, answered
-      } else if (serveOps(req, res, path, opsDeps)) {
-        // /healthz, /readyz, /metrics
-      } else if (path.startsWith("/chatwire/files") && files.handle(req, res, path)) {
-        drain.track(req, res, "call"); // an upload or a download
-      } else if (isSendMessageRequest(req) && serveSendMessage(req, res, sendFastPath)) {
-        drain.track(req, res, "call"); // SendMessage's hot path
-      } else if (isRawEventStream(req) && serveRawEventStream(req, res, streamDeps)) {
-        drain.track(req, res, "stream");
-      } else if (findRoute(req.method ?? "GET", path)) {
-        drain.track(req, res, "call");
-        void handleRest(req, res, restDeps);
-      } else {
-        drain.track(req, res, path.endsWith("/StreamEvents") ? "stream" : "call");
-        rpc(req as never, res as never);
-      }
-    },
-    config.port,
-    config.host,
-  ).catch(async (err: unknown) => {
+  const dispatch = createDispatcher({
+    corsOrigins: config.corsOrigins,
+    clock,
+    logger,
+    special: [
+      (req, res, path) => serveOps(req, res, path, opsDeps), // /healthz, /readyz, /metrics
+      (req, res, path) => path.startsWith("/chatwire/files") && files.handle(req, res, path) && (drain.track(req, res, "call"), true),
+      (req, res) => isSendMessageRequest(req) && serveSendMessage(req, res, sendFastPath) && (drain.track(req, res, "call"), true),
+      (req, res, path) => path === RAW_STREAM_PATH && isRawEventStream(req) && serveRawEventStream(req, res, streamDeps) && (drain.track(req, res, "stream"), true),
+    ],
+    rest: restDeps,
+    rpc,
+    track: (req, res, kind) => drain.track(req, res, kind),
+  });
+  const listening = await listen(dispatch, config.port, config.host, limits).catch(async (err: unknown) => {
     presence?.stop();
     await db.close();
     throw err;
@@ -276,6 +286,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     secretKey: config.secretKey,
     implementedMethods: implementedMethods(handlers),
     inspectSessions: (userId) => [...sessions.sessionsOf(userId)].map((s) => ({ deviceId: s.deviceId, openStreams: s.openStreams })),
+    faults: processFaults,
     close() {
       closing ??= (async () => {
         drain.begin();
@@ -291,6 +302,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         // With `memory` storage the uploads were as temporary as the data.
         if (filesDir && isMemory(config.storage)) rmSync(filesDir, { recursive: true, force: true });
         logger.debug("closed");
+        unwatchFaults();
       })();
       return closing;
     },

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "./clock.js";
 import type { CorsOrigins } from "./http/cors.js";
+import { resolveLimits, type LimitOptions, type ServerLimits } from "./limits.js";
 import { defaultConversationOptions, type ConversationOptions } from "./conversations/conversations.js";
 import { defaultMessageOptions, type MessageOptions } from "./messages/messages.js";
 import { defaultFileOptions, type FileOptions } from "./files/files.js";
@@ -32,6 +33,8 @@ export interface ServerOptions {
   clock?: Clock;
   /** Origins browser apps may call from: "*" (default; auth is a bearer token, not a cookie) or a list. */
   corsOrigins?: CorsOrigins;
+  /** Body sizes, timeouts, HTTP/2 settings, stream buffers, sessions and login attempts; see server/limits.ts. */
+  limits?: LimitOptions;
   /** How long `close()` lets calls in flight finish before it ends streams and connections. Default 5 s. */
   shutdownGraceMs?: number;
   /** Whether /metrics serves Prometheus metrics. Default true. */
@@ -63,6 +66,7 @@ export interface ResolvedOptions {
   keepaliveMs: number;
   logLevel: string;
   corsOrigins: CorsOrigins;
+  limits: ServerLimits;
   shutdownGraceMs: number;
   metrics: boolean;
   messages: MessageOptions;
@@ -84,6 +88,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     keepaliveMs: options.keepaliveMs ?? 15_000,
     logLevel: options.logLevel ?? "info",
     corsOrigins: options.corsOrigins ?? "*",
+    limits: resolveLimits(options.limits),
     shutdownGraceMs: options.shutdownGraceMs ?? 5_000,
     metrics: options.metrics ?? true,
     messages: { ...defaultMessageOptions, ...options.messages },

@@ -150,7 +150,7 @@ export class Conversations {
   /** Pushes the total unread count to one session (after login). */
   async greet(session: Session): Promise<void> {
     const total = await this.totalUnread(session.userId);
-    session.outbox.push(this.deps.bus.stamp(totalPayload(total)));
+    this.deps.bus.publishToSession(session, totalPayload(total));
   }
 
   // ---- changing
@@ -177,7 +177,7 @@ export class Conversations {
     if (unread) payloads.push(totalPayload(await this.totalUnread(userId)));
     for (const payload of payloads) {
       if (this.deps.options.deletionSync) this.deps.bus.publish([userId], payload);
-      else session.outbox.push(this.deps.bus.stamp(payload));
+      else this.deps.bus.publishToSession(session, payload);
     }
     return ids.filter((id) => deleted.includes(id));
   }

@@ -3,8 +3,11 @@
 // becomes one frame, and a fan-out to a thousand sessions costs one scheduled callback, not a thousand.
 import type { EncodedEvent } from "./encoded-event.js";
 
-/** Receives a session's events; `closed` means the session ended and the stream should finish. */
-export type OutboxSink = (events: EncodedEvent[], closed: boolean) => void;
+/**
+ * Receives a session's events; `closed` means the session ended and the stream should finish; `gap` that events were
+ * dropped before these (the session held more than it may while no stream read them), so the client must resync.
+ */
+export type OutboxSink = (events: EncodedEvent[], closed: boolean, gap: boolean) => void;
 
 const dirty = new Set<Outbox>();
 let flushScheduled = false;
@@ -31,10 +34,13 @@ export class Outbox {
   private closed = false;
   /** The sequence of the oldest event dropped from the replay buffer (0 = none dropped). */
   private droppedUpTo = 0n;
+  /** Whether pending events were dropped since the last flush. */
+  private pendingGap = false;
 
   constructor(
     private readonly replayCapacity = 512,
-    private readonly pendingCapacity = 4096,
+    // With no stream reading, a session should hold no more than it could replay: the client must resync past that.
+    private readonly pendingCapacity = replayCapacity,
   ) {}
 
   push(event: EncodedEvent): void {
@@ -43,6 +49,7 @@ export class Outbox {
     if (this.recent.length > this.replayCapacity) this.droppedUpTo = this.recent.shift()!.sequence;
     // With no stream attached the session keeps only so much: a resumed stream replays from `recent`.
     if (this.pending.length < this.pendingCapacity) this.pending.push(event);
+    else this.pendingGap = true;
     if (this.sink) markDirty(this);
   }
 
@@ -56,7 +63,7 @@ export class Outbox {
   /** Attaches a stream; events pending since login (or since the last stream) are delivered on the next flush. */
   attach(sink: OutboxSink): void {
     this.sink = sink;
-    if (this.pending.length > 0 || this.closed) markDirty(this);
+    if (this.pending.length > 0 || this.closed || this.pendingGap) markDirty(this);
   }
 
   detach(sink: OutboxSink): void {
@@ -71,6 +78,7 @@ export class Outbox {
   /** Drops pending events (a resumed stream replays them from `recent` instead). */
   discardPending(): void {
     this.pending = [];
+    this.pendingGap = false;
   }
 
   /** Hands everything pending to the attached stream. */
@@ -78,7 +86,9 @@ export class Outbox {
     const sink = this.sink;
     if (!sink) return;
     const events = this.pending;
+    const gap = this.pendingGap;
     this.pending = [];
-    if (events.length > 0 || this.closed) sink(events, this.closed);
+    this.pendingGap = false;
+    if (events.length > 0 || this.closed || gap) sink(events, this.closed, gap);
   }
 }

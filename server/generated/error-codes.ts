@@ -150,4 +150,8 @@ export const errorCodes: Readonly<Record<number, ErrorCodeInfo>> = {
   990002: { name: "CHATWIRE_INTERNAL", message: "The server failed unexpectedly; the request may be retried.", connectCode: "internal" },
   990003: { name: "CHATWIRE_SESSION_NOT_FOUND", message: "The session token is unknown or was ended by logout; log in again.", connectCode: "unauthenticated" },
   990004: { name: "CHATWIRE_STORAGE_UNAVAILABLE", message: "The server's storage is unavailable; nothing was changed and the request may be retried.", connectCode: "unavailable" },
+  990005: { name: "CHATWIRE_REQUEST_TOO_LARGE", message: "The request body exceeds the server's size limit.", connectCode: "resource_exhausted" },
+  990006: { name: "CHATWIRE_STREAM_TOO_SLOW", message: "The event stream fell too far behind its reader and was ended; reconnect with after_sequence to resume.", connectCode: "resource_exhausted" },
+  990007: { name: "CHATWIRE_STREAM_REPLACED", message: "A newer event stream of the same session replaced this one.", connectCode: "aborted" },
+  990008: { name: "CHATWIRE_TOO_MANY_LOGINS", message: "Too many login attempts for this user or from this address; retry later.", connectCode: "resource_exhausted" },
 };

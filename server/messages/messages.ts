@@ -209,7 +209,7 @@ export class Messages {
     if (req.onlineUserOnly) {
       // Never stored: no sequence, no unread count, no last message; only sessions online now receive it.
       if (peer !== sender && this.deps.isOnline(peer)) this.deps.bus.publish([peer], received([viewFor(message, peer)]));
-      this.deps.bus.publish([sender], received([message]), session.id);
+      this.deps.bus.publish([sender], received([message]), { exceptSessionId: session.id });
       return { message, body: toBinary(MessageSchema, message) };
     }
 
@@ -242,7 +242,7 @@ export class Messages {
     if (peer !== sender && result.peerRemindType !== MessageRemindType.DISCARD) {
       this.deps.bus.publish([peer], received([viewFor(sent, peer)]));
     }
-    if (this.deps.hasOtherSessions(sender, session.id)) this.deps.bus.publish([sender], received([sent]), session.id);
+    if (this.deps.hasOtherSessions(sender, session.id)) this.deps.bus.publish([sender], received([sent]), { exceptSessionId: session.id });
     return { message: sent, body: result.stored.body };
   }
 
@@ -407,7 +407,7 @@ export class Messages {
     const payload = (m: Message): EventPayload => ({ case: "messageRevoked", value: { $typeName: "chatwire.v1.MessageRevoked", messageList: [m] } });
     const peer = ref.kind === "c2c" ? ref.peer : undefined;
     if (peer && peer !== userId) this.deps.bus.publish([peer], payload(viewFor(message, peer)));
-    this.deps.bus.publish([userId], payload(message), session.id);
+    this.deps.bus.publish([userId], payload(message), { exceptSessionId: session.id });
     return message;
   }
 

@@ -13,7 +13,8 @@ import { MessageService, SendMessageRequestSchema } from "../../gen/chatwire/v1/
 import { methodPolicies } from "../generated/services.js";
 import { validators } from "../generated/validators.js";
 import { bearerToken } from "../http/bearer-token.js";
-import type { RateLimiter } from "../presence/rate-limiter.js";
+import { declaredLength, endWithoutReadingBody } from "../http/unread-body.js";
+import type { RateLimiter } from "../rpc/rate-limiter.js";
 import { chatError, officialCodeOf } from "../rpc/chat-error.js";
 import type { SessionRegistry } from "../sessions/session-registry.js";
 import { StorageUnavailableError } from "../storage/storage-errors.js";
@@ -60,16 +61,25 @@ export function serveSendMessage(req: Request, res: Response, deps: SendFastPath
   const chunks: Buffer[] = [];
   let size = 0;
   let refused = false;
-  req.on("data", (chunk: Buffer) => {
+  // Over the limit: answered at once, the rest never read (limits.ts, server/http/unread-body.ts).
+  const refuse = () => {
+    refused = true;
+    req.removeListener("data", onData);
+    req.pause();
+    endWithoutReadingBody(req, res);
+    answerError(res, chatError(MESSAGE_TOO_LONG));
+  };
+  const onData = (chunk: Buffer) => {
     if (refused) return;
     size += chunk.length;
-    if (size > MAX_REQUEST_BYTES) {
-      refused = true;
-      answerError(res, chatError(MESSAGE_TOO_LONG));
-      return;
-    }
+    if (size > MAX_REQUEST_BYTES) return refuse();
     chunks.push(chunk);
-  });
+  };
+  if (declaredLength(req) > MAX_REQUEST_BYTES) {
+    refuse();
+    return true;
+  }
+  req.on("data", onData);
   req.on("error", () => res.destroy());
   req.on("end", () => {
     if (refused) return;
@@ -79,7 +89,7 @@ export function serveSendMessage(req: Request, res: Response, deps: SendFastPath
         try {
           request = fromBinary(SendMessageRequestSchema, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
         } catch {
-          throw new ConnectError("cannot decode the request", Code.InvalidArgument);
+          throw chatError(70402, "the request is not a valid SendMessageRequest");
         }
         const violation = validators[SendMessageRequestSchema.typeName]?.(request);
         if (violation) throw chatError(violation.code, violation.message);

@@ -3,6 +3,7 @@ import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { PresenceSchema, type Presence as EasemobPresence, type PresenceAdminService } from "../../gen/chatwire/v1/presence_admin_pb.js";
 import { chatError } from "../rpc/chat-error.js";
+import { isReservedMapKey } from "../validation/violation.js";
 import type { PresenceRecord } from "./presence-store.js";
 import type { UserStatus } from "../../gen/chatwire/v1/user_status_pb.js";
 import type { Clock } from "../clock.js";
@@ -18,8 +19,8 @@ export interface PresenceAdminDeps {
 }
 
 function easemobPresence(record: PresenceRecord, status: UserStatus, expiry = 0n): EasemobPresence {
-  const devices: Record<string, string> = {};
-  for (const d of status.devices) devices[d.deviceId] = d.status;
+  // fromEntries defines own properties: a device named `__proto__` stays a key.
+  const devices: Record<string, string> = Object.fromEntries(status.devices.map((d) => [d.deviceId, d.status]));
   return create(PresenceSchema, {
     uid: record.userId,
     lastTime: BigInt(Math.floor(record.lastActiveTime / 1000)),
@@ -38,6 +39,7 @@ export function createPresenceAdminHandlers(deps: PresenceAdminDeps): ServiceImp
   return {
     async setPresence(req) {
       checkApp(req);
+      if (isReservedMapKey(req.resource)) throw chatError(INVALID_PARAMETER, `resource "${req.resource}" is reserved`);
       await deps.presence.setDevice(req.username, req.resource, req.status, req.ext);
       return { result: "ok" };
     },

@@ -118,20 +118,26 @@ export class Presence {
     });
   }
 
-  /** Persists a record change, then tells the user's sessions and subscribers. */
-  private async commit(record: PresenceRecord): Promise<void> {
+  /**
+   * Persists a record change and announces it (see server/events/README.md): the status is snapshotted here, at the
+   * commit point, so the event carries this change and not whatever the record holds once the write is durable; the
+   * bus delivers it after the write, in commit order. Resolves with that status once durable.
+   */
+  private async commit(record: PresenceRecord): Promise<UserStatus> {
     record.updateTime = this.deps.clock.now();
-    await this.deps.store.put([{ ...record, devices: { ...record.devices } }]);
-    this.announce(record);
+    const written = this.deps.store.put([{ ...record, devices: { ...record.devices } }]);
+    const status = this.announce(record, written);
+    await written;
+    return status;
   }
 
-  private announce(record: PresenceRecord): void {
+  /** Publishes the record's status as it is now to the user's sessions and subscribers, once `durable` resolves. */
+  private announce(record: PresenceRecord, durable?: Promise<unknown>): UserStatus {
+    const status = this.statusOf(record);
     const recipients = new Set<string>([record.userId]);
     for (const subscriber of this.index.subscribersOf(record.userId, this.deps.clock.now())) recipients.add(subscriber);
-    this.deps.bus.publish(recipients, {
-      case: "userStatusUpdated",
-      value: { $typeName: "chatwire.v1.UserStatusUpdated", userStatusList: [this.statusOf(record)] },
-    });
+    this.deps.bus.publish(recipients, { case: "userStatusUpdated", value: { $typeName: "chatwire.v1.UserStatusUpdated", userStatusList: [status] } }, { durable });
+    return status;
   }
 
   // ---- session lifecycle
@@ -186,8 +192,7 @@ export class Presence {
   async setCustomStatus(userId: string, customStatus: string): Promise<UserStatus> {
     const record = (await this.recordsOf([userId])).get(userId)!;
     record.customStatus = customStatus;
-    await this.commit(record);
-    return this.statusOf(record);
+    return this.commit(record);
   }
 
   async query(callerId: string, userIds: readonly string[]): Promise<{ statuses: UserStatus[]; failures: UserStatusFailure[] }> {
@@ -234,7 +239,8 @@ export class Presence {
   async setDevice(userId: string, resource: string, status: string, ext: string): Promise<void> {
     await this.ensureAccounts([userId]);
     const record = (await this.recordsOf([userId])).get(userId)!;
-    record.devices[resource] = status;
+    // A computed key in a literal is always an own property, so a resource named `__proto__` is stored as one.
+    record.devices = { ...record.devices, [resource]: status };
     record.customStatus = ext;
     if (status !== "0") record.loggedOut = false;
     await this.commit(record);

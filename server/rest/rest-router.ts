@@ -12,8 +12,8 @@ import { validators } from "../generated/validators.js";
 import type { Clock } from "../clock.js";
 import { bearerToken } from "../http/bearer-token.js";
 import { verifyAdmin } from "../rpc/admin-auth.js";
-import { officialCodeOf, messageOf } from "../rpc/chat-error.js";
-import { errorCodes } from "../generated/error-codes.js";
+import { connectCodeOf, officialCodeOf, messageOf } from "../rpc/chat-error.js";
+import { declaredLength, endWithoutReadingBody } from "../http/unread-body.js";
 
 type Request = IncomingMessage | Http2ServerRequest;
 type Response = ServerResponse | Http2ServerResponse;
@@ -24,10 +24,13 @@ export interface RestDeps {
   sdkAppId: number;
   secretKey: string;
   logger: Logger;
-  maxBodyBytes?: number;
+  maxBodyBytes: number;
 }
 
-const httpStatusOfConnect: Record<string, number> = {
+const INVALID_PARAMETER = 70402;
+const REQUEST_TOO_LARGE = 990005;
+
+const httpStatusOfConnect: Readonly<Record<string, number>> = {
   invalid_argument: 400,
   out_of_range: 400,
   failed_precondition: 400,
@@ -40,12 +43,12 @@ const httpStatusOfConnect: Record<string, number> = {
   unimplemented: 501,
 };
 
-function match(route: HttpRoute, verb: string, segments: string[]): Record<string, string> | undefined {
+function match(route: HttpRoute, verb: string, segments: readonly string[]): Map<string, string> | undefined {
   if (route.verb !== verb || route.segments.length !== segments.length) return undefined;
-  const params: Record<string, string> = {};
+  const params = new Map<string, string>();
   for (let i = 0; i < segments.length; i++) {
     const pattern = route.segments[i]!;
-    if (pattern.startsWith("{")) params[pattern.slice(1, -1)] = decodeURIComponent(segments[i]!);
+    if (pattern.startsWith("{")) params.set(pattern.slice(1, -1), segments[i]!);
     else if (pattern !== segments[i]) return undefined;
   }
   return params;
@@ -56,8 +59,13 @@ const orderedRoutes = [...httpRoutes].sort(
   (a, b) => a.segments.filter((s) => s.startsWith("{")).length - b.segments.filter((s) => s.startsWith("{")).length,
 );
 
-export function findRoute(verb: string, path: string): { route: HttpRoute; params: Record<string, string> } | undefined {
-  const segments = path.split("/").filter((s) => s.length > 0);
+export interface RouteMatch {
+  route: HttpRoute;
+  params: Map<string, string>;
+}
+
+/** The REST route of a request, from the decoded segments of `parseRequestPath` (the one path parser). */
+export function findRoute(verb: string, segments: readonly string[]): RouteMatch | undefined {
   for (const route of orderedRoutes) {
     const params = match(route, verb, segments);
     if (params) return { route, params };
@@ -65,13 +73,25 @@ export function findRoute(verb: string, path: string): { route: HttpRoute; param
   return undefined;
 }
 
-async function readBody(req: Request, limit: number): Promise<string> {
+async function readBody(req: Request, res: Response, limit: number): Promise<string> {
+  const tooLarge = () => {
+    endWithoutReadingBody(req, res);
+    return new RestError(413, "request_entity_too_large", `the request body exceeds ${limit} bytes`, REQUEST_TOO_LARGE);
+  };
+  if (declaredLength(req) > limit) throw tooLarge();
+  const encoding = req.headers["content-encoding"];
+  if (encoding !== undefined && encoding !== "identity") {
+    endWithoutReadingBody(req, res);
+    throw new RestError(415, "unsupported_media_type", `content-encoding ${String(encoding)} is not accepted on REST routes`, INVALID_PARAMETER);
+  }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new RestError(413, "request_entity_too_large", `body exceeds ${limit} bytes`);
-    chunks.push(chunk);
+  // Pulled by hand: breaking out of a for-await would destroy the request, and with it the 413 answer.
+  const it = (req as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  for (let next = await it.next(); !next.done; next = await it.next()) {
+    size += next.value.length;
+    if (size > limit) throw tooLarge();
+    chunks.push(next.value);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
@@ -93,35 +113,36 @@ function send(res: Response, status: number, body: JsonValue): void {
   (res as ServerResponse).end(text);
 }
 
-/** Handles a REST request when a route matches; returns false to let the RPC router have it. */
-export async function handleRest(req: Request, res: Response, deps: RestDeps): Promise<boolean> {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  const found = findRoute(req.method ?? "GET", url.pathname);
-  if (!found) return false;
+/** Answers a REST request whose route `findRoute` found. */
+export async function handleRest(req: Request, res: Response, found: RouteMatch, query: string, deps: RestDeps): Promise<void> {
   const { route, params } = found;
   const started = deps.clock.now();
   try {
     const authCode = verifyAdmin(bearerToken(req.headers["authorization"]), deps);
-    if (authCode !== 0) throw new RestError(401, "unauthorized", `administrator token required: ${messageOf(authCode)}`, authCode);
+    if (authCode !== 0) {
+      endWithoutReadingBody(req, res);
+      throw new RestError(401, "unauthorized", `administrator token required: ${messageOf(authCode)}`, authCode);
+    }
 
-    const json: JsonObject = {};
-    for (const [k, v] of url.searchParams) json[k] = v;
+    // Null-prototype objects: a key such as `__proto__` from the query or the body is data, never a prototype.
+    const json: JsonObject = Object.create(null) as JsonObject;
+    for (const [k, v] of new URLSearchParams(query)) json[k] = v;
     if (route.body !== "") {
-      const text = await readBody(req, deps.maxBodyBytes ?? 1 << 20);
+      const text = await readBody(req, res, deps.maxBodyBytes);
       const body: unknown = text.trim() === "" ? {} : parseJson(text);
       if (route.body === "*") {
-        if (typeof body !== "object" || body === null || Array.isArray(body)) throw new RestError(400, "illegal_argument", "the body must be a JSON object");
+        if (typeof body !== "object" || body === null || Array.isArray(body)) throw new RestError(400, "illegal_argument", "the body must be a JSON object", INVALID_PARAMETER);
         Object.assign(json, body);
       } else if (Array.isArray(body)) json[route.body] = body as JsonValue;
-      else if (typeof body === "object" && body !== null) json[route.body] = (body as JsonObject)[route.body] ?? [];
-      else throw new RestError(400, "illegal_argument", `the body must be a JSON array or an object with "${route.body}"`);
+      else if (typeof body === "object" && body !== null) json[route.body] = Object.hasOwn(body, route.body) ? ((body as JsonObject)[route.body] ?? []) : [];
+      else throw new RestError(400, "illegal_argument", `the body must be a JSON array or an object with "${route.body}"`, INVALID_PARAMETER);
     }
-    Object.assign(json, params);
+    for (const [k, v] of params) json[k] = v;
     let message;
     try {
       message = fromJson(route.method.input, json, { ignoreUnknownFields: true });
     } catch (err) {
-      throw new RestError(400, "illegal_argument", `invalid request: ${(err as Error).message}`);
+      throw new RestError(400, "illegal_argument", `invalid request: ${(err as Error).message}`, INVALID_PARAMETER);
     }
     const violation = validators[route.method.input.typeName]?.(message);
     if (violation) throw new RestError(400, "illegal_argument", violation.message, violation.code);
@@ -134,8 +155,9 @@ export async function handleRest(req: Request, res: Response, deps: RestDeps): P
       method: route.method,
       protocolName: "rest",
       requestMethod: req.method ?? "GET",
-      url: url.toString(),
-      requestHeader: Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : [])),
+      url: `http://localhost${req.url ?? "/"}`,
+      // HTTP/2 pseudo-headers (`:method`, `:path`) are not header names a Headers object takes.
+      requestHeader: Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" && !k.startsWith(":") ? [[k, v] as [string, string]] : [])),
     });
     const output = create(route.method.output, (await impl.call(service, message, ctx)) as never);
     send(res, 200, toJson(route.method.output, output, { useProtoFieldName: true, alwaysEmitImplicit: true }));
@@ -145,20 +167,25 @@ export async function handleRest(req: Request, res: Response, deps: RestDeps): P
     } else {
       const code = officialCodeOf(err);
       if (code === undefined) deps.logger.error({ err }, "REST handler failed");
-      const info = code === undefined ? undefined : errorCodes[code];
-      const status = info ? (httpStatusOfConnect[info.connectCode] ?? 500) : 500;
+      const connectCode = code === undefined ? "internal" : connectCodeOf(code);
+      const status = httpStatusOfConnect[connectCode] ?? 500;
       const description = code === undefined ? "internal error" : (err as Error).message.replace(/^\[\w+\] /, "");
-      send(res, status, restErrorBody(info?.connectCode ?? "internal", description, code, started, deps.clock.now()));
+      send(res, status, restErrorBody(connectCode, description, code ?? 990002, started, deps.clock.now()));
     }
   }
-  return true;
+}
+
+/** A request whose path is not canonical (see parseRequestPath): 400 in Easemob's error shape. */
+export function sendBadPath(req: Request, res: Response, reason: string, now: number): void {
+  endWithoutReadingBody(req, res);
+  send(res, 400, restErrorBody("illegal_argument", reason, INVALID_PARAMETER, now, now));
 }
 
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new RestError(400, "illegal_argument", "the body is not valid JSON");
+    throw new RestError(400, "illegal_argument", "the body is not valid JSON", INVALID_PARAMETER);
   }
 }
 

@@ -28,9 +28,19 @@ export function messageOf(code: number): string {
   return errorCodes[code]?.message ?? `Error ${code}.`;
 }
 
-/** A ConnectError carrying an official code; the Connect code comes from the spec's table. */
+/**
+ * The Connect code of an official code, from the spec's table. The table gives client-side codes (2002
+ * NO_IDENTIFIER...) no server Connect code ("unknown"); when the server raises one it is a check of the caller's
+ * parameters, so it answers invalid_argument, never a 5xx.
+ */
+export function connectCodeOf(code: number): string {
+  const connectCode = errorCodes[code]?.connectCode;
+  return connectCode === undefined || connectCode === "unknown" ? "invalid_argument" : connectCode;
+}
+
+/** A ConnectError carrying an official code; the Connect code comes from the spec's table (see connectCodeOf). */
 export function chatError(code: number, message = messageOf(code)): ConnectError {
-  const connectCode = connectCodes[errorCodes[code]?.connectCode ?? ""] ?? Code.Unknown;
+  const connectCode = connectCodes[connectCodeOf(code)] ?? Code.Unknown;
   return new ConnectError(message, connectCode, undefined, [{ desc: ErrorDetailSchema, value: create(ErrorDetailSchema, { code, message }) }]);
 }
 

@@ -1,36 +1,39 @@
-// Cross-cutting request handling, in the order a request meets it: error normalisation, authentication,
-// validation of documented limits (generated from the spec), and per-user rate limits (from the spec).
-import { ConnectError, type Interceptor } from "@connectrpc/connect";
+// Cross-cutting request handling, in the order a request meets it: error normalisation, authentication, login
+// attempt limits, validation of documented limits (generated from the spec), and per-user rate limits (from the spec).
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import { methodPolicies } from "../generated/services.js";
 import { validators } from "../generated/validators.js";
-import type { Clock } from "../clock.js";
-import type { RateLimiter } from "../presence/rate-limiter.js";
-import type { SessionRegistry } from "../sessions/session-registry.js";
+import type { RateBudget } from "../limits.js";
 import type { Session } from "../sessions/session.js";
-import { chatError, officialCodeOf } from "./chat-error.js";
-import { adminKey, sessionKey } from "./context.js";
-import { verifyAdmin } from "./admin-auth.js";
 import { bearerToken } from "../http/bearer-token.js";
+import { chatError, officialCodeOf } from "./chat-error.js";
+import { identifyCaller, type CallerDeps } from "./caller.js";
+import { remoteAddressKey } from "./connect-adapter.js";
+import { adminKey, sessionKey } from "./context.js";
+import type { RateLimiter } from "./rate-limiter.js";
 import { StorageUnavailableError } from "../storage/storage-errors.js";
 
-/** Methods callable without a session. */
-const PUBLIC_METHODS = new Set(["chatwire.v1.SessionService.Login", "chatwire.v1.SessionService.GetServerTime"]);
-/** Services that take the administrator's UserSig instead of a session. */
-const ADMIN_SERVICES = new Set(["chatwire.v1.PresenceAdminService", "chatwire.v1.AccountAdminService"]);
+const LOGIN = "chatwire.v1.SessionService.Login";
+const TOO_MANY_LOGINS = 990008;
+const INVALID_PARAMETER = 70402;
 
-export interface InterceptorDeps {
-  sessions: SessionRegistry;
+/** Connect codes that say the client's request was at fault: answered with an official code, never logged. */
+const CLIENT_CODES = new Set([Code.InvalidArgument, Code.OutOfRange, Code.FailedPrecondition, Code.ResourceExhausted, Code.Canceled, Code.DeadlineExceeded, Code.Unauthenticated, Code.PermissionDenied, Code.NotFound]);
+
+export interface InterceptorDeps extends CallerDeps {
   limiter: RateLimiter;
-  clock: Clock;
-  sdkAppId: number;
-  secretKey: string;
   logger: Logger;
+  loginAttemptsPerUser: RateBudget;
+  loginAttemptsPerAddress: RateBudget;
   /** Requests a method's rate limit does not count, e.g. a status query of oneself. */
   rateLimitExemptions: Readonly<Record<string, (message: unknown, session: Session) => boolean>>;
 }
 
 export function createInterceptors(deps: InterceptorDeps): Interceptor[] {
+  // The one place a handler's unexpected throw becomes an answer: an official code as is; a client fault Connect
+  // raised (a JSON that does not decode, an out-of-range number) as 70402 without a log; anything else 990002,
+  // logged with its stack.
   const normaliseErrors: Interceptor = (next) => async (req) => {
     try {
       return await next(req);
@@ -40,26 +43,33 @@ export function createInterceptors(deps: InterceptorDeps): Interceptor[] {
         deps.logger.warn({ method: req.method.name, reason: err.message }, "storage unavailable");
         throw chatError(990004);
       }
-      if (err instanceof ConnectError && err.code !== undefined && !(err.cause instanceof Error)) {
-        // Connect's own errors (bad framing, deadline) keep their code; give them a generic official one.
-        throw err;
+      if (err instanceof ConnectError && CLIENT_CODES.has(err.code)) {
+        throw err.code === Code.InvalidArgument ? chatError(INVALID_PARAMETER, err.rawMessage) : err;
       }
+      if (err instanceof ConnectError && (err.code === Code.Aborted || err.code === Code.Unavailable)) throw err;
       deps.logger.error({ err, method: req.method.name }, "unexpected error");
       throw chatError(990002);
     }
   };
 
   const authenticate: Interceptor = (next) => async (req) => {
-    const methodName = `${req.service.typeName}.${req.method.name}`;
-    if (ADMIN_SERVICES.has(req.service.typeName)) {
-      const code = verifyAdmin(bearerToken(req.header.get("authorization")), deps);
-      if (code !== 0) throw chatError(code);
-      req.contextValues.set(adminKey, true);
-    } else if (!PUBLIC_METHODS.has(methodName)) {
-      const session = deps.sessions.get(bearerToken(req.header.get("authorization")));
-      if (!session) throw chatError(990003);
-      deps.sessions.touch(session);
-      req.contextValues.set(sessionKey, session);
+    const caller = identifyCaller(req.service.typeName, req.method.name, bearerToken(req.header.get("authorization")), deps);
+    if (caller.kind === "denied") throw chatError(caller.code);
+    if (caller.kind === "admin") req.contextValues.set(adminKey, true);
+    if (caller.kind === "session") {
+      deps.sessions.touch(caller.session);
+      req.contextValues.set(sessionKey, caller.session);
+    }
+    return next(req);
+  };
+
+  const limitLogins: Interceptor = (next) => async (req) => {
+    if (`${req.service.typeName}.${req.method.name}` === LOGIN && !req.stream) {
+      const userId = (req.message as { userId?: string }).userId ?? "";
+      const address = req.contextValues.get(remoteAddressKey);
+      const byUser = { bucket: "login-user", ...deps.loginAttemptsPerUser };
+      const byAddress = { bucket: "login-address", ...deps.loginAttemptsPerAddress };
+      if (!deps.limiter.tryTake(address, byAddress) || !deps.limiter.tryTake(userId, byUser)) throw chatError(TOO_MANY_LOGINS);
     }
     return next(req);
   };
@@ -83,5 +93,5 @@ export function createInterceptors(deps: InterceptorDeps): Interceptor[] {
     return next(req);
   };
 
-  return [normaliseErrors, authenticate, validate, limitRate];
+  return [normaliseErrors, authenticate, limitLogins, validate, limitRate];
 }

@@ -7,6 +7,7 @@ import type { Clock } from "../clock.js";
 import type { EventBus } from "../events/event-bus.js";
 import type { Presence } from "../presence/presence.js";
 import { chatError } from "../rpc/chat-error.js";
+import { isReservedMapKey } from "../validation/violation.js";
 import { sessionOf } from "../rpc/context.js";
 import type { SessionRegistry } from "./session-registry.js";
 import type { Session } from "./session.js";
@@ -33,13 +34,14 @@ export function createSessionHandlers(deps: SessionHandlerDeps): ServiceImpl<typ
         userId: req.userId,
       });
       if (!result.ok) throw chatError(result.code, result.message);
+      if (isReservedMapKey(req.deviceId)) throw chatError(70402, `device_id "${req.deviceId}" is reserved`);
       await deps.presence.ensureAccounts([req.userId]);
       const { session, repeat } = deps.sessions.open(req.userId, req.deviceId, req.platform, result.expireAt * 1000);
       // Durable before acknowledged, and the login's own status event is sequenced before the stream's start.
       try {
         await session.started;
       } catch (err) {
-        if (!repeat) deps.sessions.end(session, "shutdown");
+        if (!repeat) void deps.sessions.end(session, "shutdown");
         throw err;
       }
       const [status] = (await deps.presence.query(req.userId, [req.userId])).statuses;
@@ -56,7 +58,8 @@ export function createSessionHandlers(deps: SessionHandlerDeps): ServiceImpl<typ
       return response;
     },
     async logout(_req, ctx) {
-      deps.sessions.end(sessionOf(ctx), "logout");
+      // Answered once the logout's presence change (UNLOGINED) is durable.
+      await deps.sessions.end(sessionOf(ctx), "logout");
       return {};
     },
     async heartbeat() {

@@ -1,22 +1,30 @@
 // The live sessions of this process, indexed by token and by user, and their lifetimes: a session ends on logout,
-// when its UserSig expires (the stream is told KICKED_OUT first), or when it has had no open stream and no request
-// for the offline timeout.
+// when its UserSig expires (the stream is told KICKED_OUT first), when a login past the user's session cap pushes it
+// out (the oldest first, told KICKED_OUT multipleAccount, as the official web SDK's multi-instance rule does), or
+// when it has had no open stream and no request for the offline timeout.
 import { randomBytes } from "node:crypto";
 import type { Clock, TimerHandle } from "../clock.js";
+import { KickedOutType } from "../../gen/chatwire/v1/types_pb.js";
 import { Session, type SessionEndReason } from "./session.js";
 
 export interface SessionLifecycle {
-  /** A session was created (login). */
+  /** A session was created (login); sets `session.started`, which settles once what it records is durable. */
   onSessionStarted(session: Session): void;
-  /** A session ended; it is already out of the registry. */
-  onSessionEnded(session: Session, reason: SessionEndReason): void;
-  /** The UserSig of a session expired; called before the session ends so the stream can be told why. */
-  onUserSigExpired(session: Session): void;
+  /** A session ended; it is already out of the registry. Resolves once what it records is durable. */
+  onSessionEnded(session: Session, reason: SessionEndReason): Promise<void>;
+  /** A session is being kicked out: tell its stream why, then call `delivered` (the session ends then). */
+  onKickedOut(session: Session, type: KickedOutType, delivered: () => void): void;
+  /** A lifecycle step nobody awaits (a timer's) failed. */
+  onError(err: unknown, what: string): void;
 }
 
 export interface SessionRegistryOptions {
   clock: Clock;
   offlineTimeoutMs: number;
+  /** Live sessions per user; a login past it ends the oldest. */
+  maxSessionsPerUser: number;
+  /** Events a session keeps for replay (and holds at most while no stream reads). */
+  sessionReplayEvents: number;
   lifecycle: SessionLifecycle;
 }
 
@@ -24,6 +32,7 @@ export class SessionRegistry {
   private readonly byToken = new Map<string, Session>();
   private readonly byUser = new Map<string, Map<string, Session>>();
   private readonly timers = new Map<Session, { expiry: TimerHandle; liveness?: TimerHandle }>();
+  private readonly kicking = new WeakSet<Session>();
   private counter = 0;
 
   constructor(private readonly options: SessionRegistryOptions) {}
@@ -47,6 +56,7 @@ export class SessionRegistry {
       platform || "web",
       userSigExpireAt,
       now,
+      this.options.sessionReplayEvents,
     );
     this.byToken.set(session.token, session);
     let devices = this.byUser.get(userId);
@@ -56,7 +66,24 @@ export class SessionRegistry {
     this.armExpiry(session);
     this.armLiveness(session);
     this.options.lifecycle.onSessionStarted(session);
+    // Map order is login order: the first sessions are the oldest.
+    for (const old of [...devices.values()].slice(0, Math.max(0, devices.size - this.options.maxSessionsPerUser))) {
+      this.kickOut(old, KickedOutType.MULT_ACCOUNT);
+    }
     return { session, repeat: false };
+  }
+
+  /** Tells a session's stream why, then ends it. */
+  private kickOut(session: Session, type: KickedOutType): void {
+    if (session.ended || this.kicking.has(session)) return;
+    this.kicking.add(session);
+    this.options.lifecycle.onKickedOut(session, type, () => {
+      this.endInBackground(session, type === KickedOutType.USERSIG_EXPIRED ? "userSigExpired" : "kickedOut");
+    });
+  }
+
+  private endInBackground(session: Session, reason: SessionEndReason): void {
+    this.end(session, reason).catch((err: unknown) => this.options.lifecycle.onError(err, `session end (${reason})`));
   }
 
   get(token: string): Session | undefined {
@@ -95,8 +122,9 @@ export class SessionRegistry {
     if (session.openStreams === 0 && !session.ended) this.armLiveness(session);
   }
 
-  end(session: Session, reason: SessionEndReason): void {
-    if (session.ended) return;
+  /** Ends a session; resolves once what its end records (presence) is durable. */
+  end(session: Session, reason: SessionEndReason): Promise<void> {
+    if (session.ended) return Promise.resolve();
     session.ended = reason;
     const timers = this.timers.get(session);
     timers?.expiry.cancel();
@@ -107,12 +135,12 @@ export class SessionRegistry {
     devices?.delete(session.deviceId);
     if (devices?.size === 0) this.byUser.delete(session.userId);
     session.outbox.close();
-    this.options.lifecycle.onSessionEnded(session, reason);
+    return this.options.lifecycle.onSessionEnded(session, reason);
   }
 
   /** Ends every session (server shutdown) without treating it as a logout. */
   endAll(): void {
-    for (const session of [...this.byToken.values()]) this.end(session, "shutdown");
+    for (const session of [...this.byToken.values()]) this.endInBackground(session, "shutdown");
   }
 
   private armExpiry(session: Session): void {
@@ -121,8 +149,7 @@ export class SessionRegistry {
     timers.expiry.cancel();
     // A sig is valid through its last second (expired iff now > time + expire), hence +1000.
     timers.expiry = this.options.clock.schedule(session.userSigExpireAt + 1000 - this.options.clock.now(), () => {
-      this.options.lifecycle.onUserSigExpired(session);
-      this.end(session, "userSigExpired");
+      this.kickOut(session, KickedOutType.USERSIG_EXPIRED);
     });
   }
 
@@ -136,7 +163,7 @@ export class SessionRegistry {
       if (session.ended) return;
       if (session.openStreams > 0) return; // re-armed when the stream closes
       const idle = this.options.clock.now() - session.lastSeen;
-      if (idle >= this.options.offlineTimeoutMs) this.end(session, "offline");
+      if (idle >= this.options.offlineTimeoutMs) this.endInBackground(session, "offline");
       else this.armLiveness(session);
     });
   }

@@ -1,10 +1,10 @@
 // One logged-in device of one user: its token, its liveness and the outbox its event stream reads.
 import { Outbox } from "../events/outbox.js";
 
-export type SessionEndReason = "logout" | "userSigExpired" | "offline" | "shutdown";
+export type SessionEndReason = "logout" | "userSigExpired" | "kickedOut" | "offline" | "shutdown";
 
 export class Session {
-  readonly outbox = new Outbox();
+  readonly outbox: Outbox;
   /** Unix ms of the last request or heartbeat, or of the last stream close. */
   lastSeen: number;
   openStreams = 0;
@@ -20,8 +20,11 @@ export class Session {
     readonly platform: string,
     public userSigExpireAt: number,
     readonly createdAt: number,
+    /** Events the session keeps for a resumed stream, and at most holds while no stream reads. */
+    replayEvents = 512,
   ) {
     this.lastSeen = createdAt;
+    this.outbox = new Outbox(replayEvents, replayEvents);
   }
 
   /** Easemob-style resource key of the device. */

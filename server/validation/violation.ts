@@ -15,3 +15,12 @@ export function utf8Length(value: string): number {
   // eslint-disable-next-line no-control-regex
   return /^[\x00-\x7f]*$/.test(value) ? value.length : encoder.encode(value).length;
 }
+
+/**
+ * Whether a user-chosen string cannot be a key of a protobuf map: protobuf-es (the facade's and this server's
+ * runtime) keeps maps as plain objects, so decoding a `__proto__` key drops it. Strings that end up as map keys
+ * (a presence resource, a device ID) are refused instead of being silently lost.
+ */
+export function isReservedMapKey(value: string): boolean {
+  return value === "__proto__";
+}
