@@ -62,12 +62,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     offlineTimeoutMs: config.presence.offlineTimeoutMs,
     lifecycle: {
-      onSessionStarted: (s) => void presence?.sessionStarted(s).catch(logFailure("presence: session start")),
-      onSessionEnded: (s, reason) => void presence?.sessionEnded(s, reason).catch(logFailure("presence: session end")),
+      onSessionStarted: (s) => presence?.sessionStarted(s).catch(logFailure("presence: session start")),
+      onSessionEnded: (s, reason) => presence?.sessionEnded(s, reason).catch(logFailure("presence: session end")),
       onUserSigExpired: (s) => s.outbox.push(bus.stamp({ case: "kickedOut", value: { $typeName: "chatwire.v1.KickedOut", type: 3 } })),
     },
   });
-  presence = await Presence.create({ storage, bus, clock, sessions, options: config.presence });
+  presence = await Presence.create({ storage, bus, clock, sessions, options: config.presence, onError: (err, what) => logFailure(`presence: ${what}`)(err) });
 
   const streamDeps = { sessions, clock, keepaliveMs: config.keepaliveMs };
   const handlers: Partial<ServiceHandlers> = {

@@ -31,7 +31,9 @@ export function createSessionHandlers(deps: SessionHandlerDeps): ServiceImpl<typ
       });
       if (!result.ok) throw chatError(result.code, result.message);
       await deps.presence.ensureAccounts([req.userId]);
-      const { session, repeat } = deps.sessions.open(req.userId, req.deviceId, req.platform, result.expireAt * 1000);
+      const { session, repeat, started } = deps.sessions.open(req.userId, req.deviceId, req.platform, result.expireAt * 1000);
+      // Durable before acknowledged: the login's presence change is committed (and announced) before it answers.
+      await started;
       const [status] = (await deps.presence.query(req.userId, [req.userId])).statuses;
       return create(LoginResponseSchema, {
         sessionToken: session.token,
@@ -44,7 +46,8 @@ export function createSessionHandlers(deps: SessionHandlerDeps): ServiceImpl<typ
       });
     },
     async logout(_req, ctx) {
-      deps.sessions.end(sessionOf(ctx), "logout");
+      // Durable before acknowledged: the logout's presence change is committed before it answers.
+      await deps.sessions.end(sessionOf(ctx), "logout");
       return {};
     },
     async heartbeat() {

@@ -6,10 +6,10 @@ import type { Clock, TimerHandle } from "../clock.js";
 import { Session, type SessionEndReason } from "./session.js";
 
 export interface SessionLifecycle {
-  /** A session was created (login). */
-  onSessionStarted(session: Session): void;
-  /** A session ended; it is already out of the registry. */
-  onSessionEnded(session: Session, reason: SessionEndReason): void;
+  /** A session was created (login); the login answers once the returned promise settles (its writes are durable). */
+  onSessionStarted(session: Session): Promise<void> | void;
+  /** A session ended; it is already out of the registry. A logout answers once the returned promise settles. */
+  onSessionEnded(session: Session, reason: SessionEndReason): Promise<void> | void;
   /** The UserSig of a session expired; called before the session ends so the stream can be told why. */
   onUserSigExpired(session: Session): void;
 }
@@ -28,8 +28,11 @@ export class SessionRegistry {
 
   constructor(private readonly options: SessionRegistryOptions) {}
 
-  /** Opens a session, or returns the live one of the same user and device (a repeated login). */
-  open(userId: string, deviceId: string, platform: string, userSigExpireAt: number): { session: Session; repeat: boolean } {
+  /**
+   * Opens a session, or returns the live one of the same user and device (a repeated login). `started` settles
+   * when the lifecycle has handled a new session's start.
+   */
+  open(userId: string, deviceId: string, platform: string, userSigExpireAt: number): { session: Session; repeat: boolean; started: Promise<void> } {
     const now = this.options.clock.now();
     const device = deviceId || `${platform || "web"}_${randomBytes(4).toString("hex")}`;
     const existing = this.byUser.get(userId)?.get(device);
@@ -37,7 +40,7 @@ export class SessionRegistry {
       existing.userSigExpireAt = Math.max(existing.userSigExpireAt, userSigExpireAt);
       existing.lastSeen = now;
       this.armExpiry(existing);
-      return { session: existing, repeat: true };
+      return { session: existing, repeat: true, started: Promise.resolve() };
     }
     const session = new Session(
       `s${++this.counter}`,
@@ -55,8 +58,8 @@ export class SessionRegistry {
     this.timers.set(session, { expiry: { cancel() {} } });
     this.armExpiry(session);
     this.armLiveness(session);
-    this.options.lifecycle.onSessionStarted(session);
-    return { session, repeat: false };
+    const started = Promise.resolve(this.options.lifecycle.onSessionStarted(session));
+    return { session, repeat: false, started };
   }
 
   get(token: string): Session | undefined {
@@ -88,8 +91,9 @@ export class SessionRegistry {
     if (session.openStreams === 0 && !session.ended) this.armLiveness(session);
   }
 
-  end(session: Session, reason: SessionEndReason): void {
-    if (session.ended) return;
+  /** Ends a session; resolves when the lifecycle has handled it (its writes are durable). */
+  end(session: Session, reason: SessionEndReason): Promise<void> {
+    if (session.ended) return Promise.resolve();
     session.ended = reason;
     const timers = this.timers.get(session);
     timers?.expiry.cancel();
@@ -100,12 +104,12 @@ export class SessionRegistry {
     devices?.delete(session.deviceId);
     if (devices?.size === 0) this.byUser.delete(session.userId);
     session.outbox.close();
-    this.options.lifecycle.onSessionEnded(session, reason);
+    return Promise.resolve(this.options.lifecycle.onSessionEnded(session, reason));
   }
 
   /** Ends every session (server shutdown) without treating it as a logout. */
   endAll(): void {
-    for (const session of [...this.byToken.values()]) this.end(session, "shutdown");
+    for (const session of [...this.byToken.values()]) void this.end(session, "shutdown");
   }
 
   private armExpiry(session: Session): void {
@@ -115,7 +119,7 @@ export class SessionRegistry {
     // A sig is valid through its last second (expired iff now > time + expire), hence +1000.
     timers.expiry = this.options.clock.schedule(session.userSigExpireAt + 1000 - this.options.clock.now(), () => {
       this.options.lifecycle.onUserSigExpired(session);
-      this.end(session, "userSigExpired");
+      void this.end(session, "userSigExpired");
     });
   }
 
@@ -129,7 +133,7 @@ export class SessionRegistry {
       if (session.ended) return;
       if (session.openStreams > 0) return; // re-armed when the stream closes
       const idle = this.options.clock.now() - session.lastSeen;
-      if (idle >= this.options.offlineTimeoutMs) this.end(session, "offline");
+      if (idle >= this.options.offlineTimeoutMs) void this.end(session, "offline");
       else this.armLiveness(session);
     });
   }
