@@ -33,6 +33,8 @@ export interface PresenceDeps {
   clock: Clock;
   sessions: LiveSessions;
   options: PresenceOptions;
+  /** Reports a failure of work no request waits for (a custom-status clearing). */
+  onError?(err: unknown, what: string): void;
 }
 
 export interface SubscribeResult {
@@ -46,12 +48,17 @@ export class Presence {
   private readonly knownUsers = new Set<string>();
   private readonly index = new SubscriberIndex();
   private readonly clearTimers = new Map<string, TimerHandle>();
+  private stopped = false;
 
   private constructor(private readonly deps: PresenceDeps) {}
 
   static async create(deps: PresenceDeps): Promise<Presence> {
     const presence = new Presence(deps);
-    for (const s of await deps.storage.subscriptions.loadAll(deps.clock.now())) presence.index.set(s.subscriberId, s.targetId, s.expireTime);
+    const subscriptions = await deps.storage.subscriptions.loadAll(deps.clock.now());
+    for (const s of subscriptions) presence.index.set(s.subscriberId, s.targetId, s.expireTime);
+    // Loading the records of followed users re-arms the custom-status clearings a restart interrupted (resumeClear),
+    // so their subscribers are told on time; other records resume theirs when first read.
+    await presence.recordsOf([...new Set(subscriptions.map((s) => s.targetId))]);
     return presence;
   }
 
@@ -80,10 +87,14 @@ export class Presence {
     const missing = userIds.filter((id) => !this.records.has(id));
     if (missing.length > 0) {
       const loaded = await this.deps.storage.presence.get(missing);
+      const stored: PresenceRecord[] = [];
       for (const id of missing) {
         if (this.records.has(id)) continue; // loaded concurrently
-        this.records.set(id, loaded.get(id) ?? emptyRecord(id));
+        const record = loaded.get(id);
+        if (record) stored.push(record);
+        this.records.set(id, record ?? emptyRecord(id));
       }
+      await Promise.all(stored.map((r) => this.resumeClear(r)));
     }
     return new Map(userIds.map((id) => [id, this.records.get(id)!]));
   }
@@ -153,20 +164,36 @@ export class Presence {
     record.loggedOut = loggedOut;
     if (loggedOut) record.lastActiveTime = this.deps.clock.now();
     await this.commit(record);
-    if (loggedOut && record.customStatus !== "") this.scheduleCustomStatusClear(session.userId);
+    if (loggedOut && record.customStatus !== "") this.scheduleCustomStatusClear(session.userId, this.deps.options.customStatusClearDelayMs);
   }
 
-  private scheduleCustomStatusClear(userId: string): void {
+  /**
+   * The clearing a logout promised, for a record read from storage (the server restarted since): due at the logout
+   * plus the delay, unless the record changed after that moment (the clearing happened, or a later write set it).
+   */
+  private async resumeClear(record: PresenceRecord): Promise<void> {
+    const due = record.lastActiveTime + this.deps.options.customStatusClearDelayMs;
+    if (!record.loggedOut || record.customStatus === "" || record.updateTime >= due) return;
+    const wait = due - this.deps.clock.now();
+    if (wait > 0) this.scheduleCustomStatusClear(record.userId, wait);
+    else {
+      record.customStatus = "";
+      await this.commit(record);
+    }
+  }
+
+  private scheduleCustomStatusClear(userId: string, delayMs: number): void {
+    if (this.stopped) return; // a logout that ends while the server stops: the next start resumes its clearing
     this.clearTimers.get(userId)?.cancel();
     this.clearTimers.set(
       userId,
-      this.deps.clock.schedule(this.deps.options.customStatusClearDelayMs, () => {
+      this.deps.clock.schedule(delayMs, () => {
         this.clearTimers.delete(userId);
         if (this.deps.sessions.hasSessions(userId)) return;
         const record = this.records.get(userId);
         if (!record || record.customStatus === "") return;
         record.customStatus = "";
-        void this.commit(record);
+        this.commit(record).catch((err: unknown) => this.deps.onError?.(err, "custom status clearing"));
       }),
     );
   }
@@ -240,6 +267,7 @@ export class Presence {
 
   /** Cancels pending timers (server shutdown). */
   stop(): void {
+    this.stopped = true;
     for (const t of this.clearTimers.values()) t.cancel();
     this.clearTimers.clear();
   }
