@@ -44,15 +44,21 @@ program
 
 program
   .command("conformance")
-  .description("Run the conformance suite. With --url against that server (cases needing a manual clock or server options are skipped); without, against in-process servers.")
+  .description("Run the conformance suite. With --url against that server (cases needing a manual clock, server options or a restart are skipped); without, against in-process servers.")
   .option("--url <url>", "the server's base URL, e.g. http://127.0.0.1:8080")
   .option("--sdk-app-id <id>", "the server's SDKAppID (env CHATWIRE_SDK_APP_ID)", integer, envInt("CHATWIRE_SDK_APP_ID"))
   .option("--secret-key <key>", "the server's secret key, to sign UserSigs (env CHATWIRE_SECRET_KEY)", process.env.CHATWIRE_SECRET_KEY)
   .addOption(new Option("--driver <driver>", "drive the server with raw RPCs, the TencentCloudChat facade, or both").choices(["rpc", "facade", "both"]).default("both"))
-  .option("--filter <glob>", "run the cases whose driver/suite/case or suite/case matches (* within a segment, ** across)")
+  .addOption(
+    new Option("--storage <engine>", "in-process servers' storage; cases that restart the server need sqlite or postgres (env CHATWIRE_TEST_PG_URL)")
+      .choices(["memory", "sqlite", "postgres"])
+      .default("memory"),
+  )
+  .option("--filter <glob>", "run the cases whose driver/suite/case or suite/case matches (* within a segment, ** across); repeat to run the cases any matches", (glob: string, globs: string[] = []) => [...globs, glob])
+  .option("--bail", "stop at the first failing case")
   .option("--junit <file>", "write a JUnit XML report")
   .addOption(new Option("--trace <which>", "print traces of failures, of every case, or none").choices(["failures", "all", "none"]).default("failures"))
-  .action(async (options: { url?: string; sdkAppId?: number; secretKey?: string; driver: string; filter?: string; junit?: string; trace: "failures" | "all" | "none" }, command: Command) => {
+  .action(async (options: { url?: string; sdkAppId?: number; secretKey?: string; driver: string; storage: "memory" | "sqlite" | "postgres"; filter?: string[]; bail?: boolean; junit?: string; trace: "failures" | "all" | "none" }, command: Command) => {
     if (options.url && (options.sdkAppId === undefined || !options.secretKey)) {
       command.error("error: --url needs --sdk-app-id and --secret-key (or CHATWIRE_SDK_APP_ID and CHATWIRE_SECRET_KEY)");
     }
@@ -61,11 +67,12 @@ program
     const { inProcessTargets, remoteTargets } = await import("../test/conformance/targets.js");
     const targets = options.url
       ? remoteTargets({ url: options.url, sdkAppID: options.sdkAppId!, secretKey: options.secretKey! })
-      : inProcessTargets();
+      : inProcessTargets({ storage: options.storage });
     const { ok } = await runConformance({
       targets,
       drivers: options.driver === "both" ? ["rpc", "facade"] : [options.driver as "rpc" | "facade"],
       filter: options.filter,
+      bail: options.bail,
       junit: options.junit,
       traces: options.trace,
       log: (line) => console.log(line),

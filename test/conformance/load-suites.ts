@@ -263,6 +263,9 @@ function parseCase(raw: unknown, path: string, suite: string, problems: string[]
   if (steps.some((s) => s.kind === "advanceClock") && !requires.includes("manual-clock")) {
     c.add(`${path}.steps`, 'advanceClock needs "requires: [manual-clock]"');
   }
+  if (steps.some((s) => s.kind === "restartServer") !== requires.includes("restart")) {
+    c.add(`${path}.requires`, 'a restartServer step and "requires: [restart]" go together');
+  }
   problems.push(...c.problems);
   return { suite, name, fullName: `${suite}/${name}`, description, server, requires, drivers, users, steps };
 }
@@ -361,6 +364,11 @@ function parseStep(c: Checker, raw: unknown, path: string, index: number): Step 
     case "vanish": {
       const o = c.object(raw, path, ["vanish", "note"])!;
       return { ...base, kind: "vanish", who: c.device(o.vanish, `${path}.vanish`) };
+    }
+    case "restartServer": {
+      const o = c.object(raw, path, ["restartServer", "note"])!;
+      if (o.restartServer !== true) c.add(`${path}.restartServer`, "must be true");
+      return { ...base, kind: "restartServer" };
     }
   }
 }

@@ -17,16 +17,20 @@ export interface PlannedCase {
   fullName: string;
 }
 
-/** Every case of the suites on each driver it runs on, kept when `filter` (a glob) matches driver/suite/case or suite/case. */
-export function planCases(suites: readonly { cases: TestCase[] }[], drivers: readonly DriverName[], filter?: string): PlannedCase[] {
-  const regex = filter ? globToRegExp(filter) : undefined;
+/**
+ * Every case of the suites on each driver it runs on, kept when `filter` (a glob, or any of several) matches
+ * driver/suite/case or suite/case.
+ */
+export function planCases(suites: readonly { cases: TestCase[] }[], drivers: readonly DriverName[], filter?: string | readonly string[]): PlannedCase[] {
+  const globs = filter === undefined ? [] : typeof filter === "string" ? [filter] : filter;
+  const regexes = globs.map(globToRegExp);
   const plan: PlannedCase[] = [];
   for (const driver of drivers) {
     for (const suite of suites) {
       for (const testCase of suite.cases) {
         if (!testCase.drivers.includes(driver)) continue;
         const fullName = `${driver}/${testCase.fullName}`;
-        if (regex && !regex.test(fullName) && !regex.test(testCase.fullName)) continue;
+        if (regexes.length > 0 && !regexes.some((r) => r.test(fullName) || r.test(testCase.fullName))) continue;
         plan.push({ driver, testCase, fullName });
       }
     }
@@ -80,10 +84,16 @@ export async function loadDrivers(names: readonly DriverName[]): Promise<Map<Dri
   return drivers;
 }
 
+/** With `bail`, the line naming the case that stopped the run (mutation testing reads it to know the killer). */
+export const FIRST_FAILURE = "bail: stopped at the first failure,";
+
 export interface RunOptions {
   targets: TargetFactory;
   drivers: readonly DriverName[];
-  filter?: string;
+  /** Only the cases matching this glob, or any of these globs. */
+  filter?: string | readonly string[];
+  /** Stop at the first case that fails the run (mutation testing: a killed mutant needs no further case). */
+  bail?: boolean;
   /** Write a JUnit XML report here. */
   junit?: string;
   /** Print the traces of failures ("failures", the default), of every case ("all"), or none. */
@@ -111,6 +121,10 @@ export async function runConformance(options: RunOptions): Promise<{ ok: boolean
     const traces = options.traces ?? "failures";
     if (result.trace && (traces === "all" || (traces === "failures" && (verdict.verdict === "fail" || verdict.verdict === "unexpected-pass")))) {
       options.log(indent(result.trace));
+    }
+    if (options.bail && (verdict.verdict === "fail" || verdict.verdict === "unexpected-pass")) {
+      options.log(`${FIRST_FAILURE} ${fullName}`);
+      break;
     }
   }
   await options.targets.close();

@@ -20,6 +20,7 @@ import type {
   ExpectNoEventStep,
   Recipient,
   RestStep,
+  RestartServerStep,
   Step,
   TestCase,
   VanishStep,
@@ -85,7 +86,7 @@ export async function runCase(testCase: TestCase, driver: Driver, targets: Targe
 class CaseRun {
   readonly names: Names;
   private readonly devices = new Map<string, DeviceState>();
-  private readonly admin: ReturnType<typeof createCuttableTransport>;
+  private admin: ReturnType<typeof createCuttableTransport>;
   private step: Step | undefined;
 
   constructor(
@@ -131,6 +132,9 @@ class CaseRun {
           break;
         case "vanish":
           await this.vanish(step);
+          break;
+        case "restartServer":
+          await this.restartServer(step);
           break;
       }
     }
@@ -382,6 +386,22 @@ class CaseRun {
     state.vanished = true;
     this.trace.add(state.label, "vanish", "connection dropped without logout");
   }
+
+  /**
+   * Disconnects every device (no logout), restarts the server on the same storage and reconnects the admin client.
+   * Devices are opened again, on the new URL, when a later step uses them; their event logs start empty.
+   */
+  private async restartServer(_step: RestartServerStep): Promise<void> {
+    const restart = this.target.restart;
+    if (!restart) this.fail("the target cannot restart its server");
+    await Promise.all([...this.devices.values()].map((d) => d.device.close().catch(() => {})));
+    this.devices.clear();
+    this.admin.cut();
+    const before = this.target.url;
+    await restart();
+    this.admin = createCuttableTransport(this.target.url);
+    this.trace.add("runner", "restart", `server at ${before} stopped; started again on the same storage at ${this.target.url}; every device must log in again`);
+  }
 }
 
 function outcomeText(outcome: Outcome): string {
@@ -403,5 +423,7 @@ export function describeStep(step: Step): string {
       return `advanceClock ${step.ms} ms`;
     case "vanish":
       return `vanish ${step.who.user}/${step.who.device}`;
+    case "restartServer":
+      return "restartServer";
   }
 }
