@@ -157,6 +157,10 @@ class Checker {
       case "$type":
         if (!["string", "number", "boolean", "object", "array"].includes(arg as string)) this.add(path, "must be string, number, boolean, object or array");
         return;
+      case "$exact":
+        if (typeof arg !== "object" || arg === null || Array.isArray(arg)) this.add(path, "must be a mapping");
+        else this.value(arg, path, allowed);
+        return;
       case "$in":
       case "$contains":
       case "$unordered":

@@ -19,23 +19,25 @@ export interface PlannedCase {
 
 /**
  * Every case of the suites on each driver it runs on, kept when `filter` (a glob, or any of several) matches
- * driver/suite/case or suite/case.
+ * driver/suite/case or suite/case. With several globs, cases run in the order of the first glob that matches them
+ * (suite order among equals), so a run can put the cases most likely to fail first.
  */
 export function planCases(suites: readonly { cases: TestCase[] }[], drivers: readonly DriverName[], filter?: string | readonly string[]): PlannedCase[] {
   const globs = filter === undefined ? [] : typeof filter === "string" ? [filter] : filter;
   const regexes = globs.map(globToRegExp);
-  const plan: PlannedCase[] = [];
+  const plan: (PlannedCase & { rank: number })[] = [];
   for (const driver of drivers) {
     for (const suite of suites) {
       for (const testCase of suite.cases) {
         if (!testCase.drivers.includes(driver)) continue;
         const fullName = `${driver}/${testCase.fullName}`;
-        if (regexes.length > 0 && !regexes.some((r) => r.test(fullName) || r.test(testCase.fullName))) continue;
-        plan.push({ driver, testCase, fullName });
+        const rank = regexes.length === 0 ? 0 : regexes.findIndex((r) => r.test(fullName) || r.test(testCase.fullName));
+        if (rank < 0) continue;
+        plan.push({ driver, testCase, fullName, rank });
       }
     }
   }
-  return plan;
+  return plan.sort((a, b) => a.rank - b.rank).map(({ rank: _, ...p }) => p);
 }
 
 export type VerdictKind = "pass" | "fail" | "skip" | "known-failing" | "unexpected-pass";

@@ -200,4 +200,4 @@ export const STEP_KINDS = ["call", "admin", "rest", "expectEvent", "expectNoEven
 export const GENERATORS = ["$ids", "$text"] as const;
 
 /** Matchers allowed in expectations; see match.ts. */
-export const MATCHERS = ["$any", "$absent", "$length", "$in", "$type", "$contains", "$unordered", ...GENERATORS] as const;
+export const MATCHERS = ["$any", "$absent", "$length", "$in", "$type", "$contains", "$unordered", "$exact", ...GENERATORS] as const;
