@@ -114,6 +114,9 @@ describe("match", () => {
     assert.equal(match({ $exact: {} }, { a: "1" }).length, 1);
     assert.deepEqual(match({ $exact: {} }, {}), []);
     assert.equal(match({ $exact: { a: "1" } }, { a: "2" }).length, 1);
+    assert.deepEqual(match({ $match: "^web_[0-9a-f]+$" }, "web_3f2a"), []);
+    assert.equal(match({ $match: "^.+$" }, "").length, 1);
+    assert.equal(match({ $match: "^.+$" }, 7).length, 1);
   });
 
   it("resolves user names, literals and generators", () => {

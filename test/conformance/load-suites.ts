@@ -157,6 +157,13 @@ class Checker {
       case "$type":
         if (!["string", "number", "boolean", "object", "array"].includes(arg as string)) this.add(path, "must be string, number, boolean, object or array");
         return;
+      case "$match":
+        try {
+          new RegExp(this.string(arg, path) ?? "");
+        } catch (err) {
+          this.add(path, `not a regular expression: ${(err as Error).message}`);
+        }
+        return;
       case "$exact":
         if (typeof arg !== "object" || arg === null || Array.isArray(arg)) this.add(path, "must be a mapping");
         else this.value(arg, path, allowed);
@@ -267,6 +274,10 @@ function parseCase(raw: unknown, path: string, suite: string, problems: string[]
   if (steps.some((s) => s.kind === "advanceClock") && !requires.includes("manual-clock")) {
     c.add(`${path}.steps`, 'advanceClock needs "requires: [manual-clock]"');
   }
+  const rpcOnly = steps.find((s) => s.kind === "closeStream" || (s.kind === "call" && s.deviceID !== undefined));
+  if (rpcOnly && (drivers.length !== 1 || drivers[0] !== "rpc")) {
+    c.add(`${path}.drivers`, `step #${rpcOnly.index} (closeStream, or a login's deviceID) needs "drivers: [rpc]"`);
+  }
   if (steps.some((s) => s.kind === "restartServer") !== requires.includes("restart")) {
     c.add(`${path}.requires`, 'a restartServer step and "requires: [restart]" go together');
   }
@@ -293,11 +304,12 @@ function parseStep(c: Checker, raw: unknown, path: string, index: number): Step 
   const base = { index, note: note as string | undefined };
   switch (kind) {
     case "call": {
-      const o = c.object(raw, path, ["call", "as", "args", "userSig", "repeat", "expect", "expectBy", "note"], ["as"])!;
+      const o = c.object(raw, path, ["call", "as", "args", "userSig", "deviceID", "repeat", "expect", "expectBy", "note"], ["as"])!;
       const call = c.string(o.call, `${path}.call`) ?? "?";
       if (!CALLABLE.has(call)) c.add(`${path}.call`, `"${call}" is not an official method the spec binds to an RPC`);
       if (o.args !== undefined) c.value(o.args, `${path}.args`, INPUT_OPS);
       if (o.userSig !== undefined && call !== "login") c.add(`${path}.userSig`, "only a login call takes userSig");
+      if (o.deviceID !== undefined && (call !== "login" || typeof o.deviceID !== "string")) c.add(`${path}.deviceID`, "only a login call takes deviceID, a string");
       if (call === "login" && o.args !== undefined) c.add(`${path}.args`, "login's args are made by the runner; use userSig");
       const expectBy: Partial<Record<DriverName, CallExpect>> = {};
       if (o.expectBy !== undefined) {
@@ -311,6 +323,7 @@ function parseStep(c: Checker, raw: unknown, path: string, index: number): Step 
         call,
         args: o.args,
         userSig: o.userSig === undefined ? undefined : userSig(c, o.userSig, `${path}.userSig`),
+        ...(o.deviceID === undefined ? {} : { deviceID: o.deviceID as string }),
         repeat: o.repeat === undefined ? 1 : (c.int(o.repeat, `${path}.repeat`, 1, 1000) ?? 1),
         expect: callExpect(c, o.expect, `${path}.expect`),
         expectBy,
@@ -368,6 +381,10 @@ function parseStep(c: Checker, raw: unknown, path: string, index: number): Step 
     case "vanish": {
       const o = c.object(raw, path, ["vanish", "note"])!;
       return { ...base, kind: "vanish", who: c.device(o.vanish, `${path}.vanish`) };
+    }
+    case "closeStream": {
+      const o = c.object(raw, path, ["closeStream", "note"])!;
+      return { ...base, kind: "closeStream", who: c.device(o.closeStream, `${path}.closeStream`) };
     }
     case "restartServer": {
       const o = c.object(raw, path, ["restartServer", "note"])!;

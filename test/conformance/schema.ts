@@ -100,6 +100,8 @@ export interface CallStep extends StepBase {
   args?: unknown;
   /** For `login` only: how to make the UserSig. */
   userSig?: UserSigSpec;
+  /** For `login` on the rpc driver only: the device ID to send instead of `web_<device>` ("" lets the server choose). */
+  deviceID?: string;
   /** Run the call this many times, each expected to meet `expect`. Default 1. */
   repeat: number;
   /** The expected outcome on every driver unless `expectBy` names the driver. */
@@ -180,6 +182,15 @@ export interface VanishStep extends StepBase {
 }
 
 /**
+ * Closes the device's event stream and only that (rpc driver only; the facade reopens its stream by itself): the
+ * device can still call, and the server hears from it only through those calls.
+ */
+export interface CloseStreamStep extends StepBase {
+  kind: "closeStream";
+  who: DeviceRef;
+}
+
+/**
  * Stops the server and starts it again on the same storage (needs `requires: [restart]`): what it acknowledged
  * before must still be there. Every device is disconnected by it; a device logs in again before it calls.
  */
@@ -187,10 +198,19 @@ export interface RestartServerStep extends StepBase {
   kind: "restartServer";
 }
 
-export type Step = CallStep | AdminStep | RestStep | ExpectEventStep | ExpectNoEventStep | AdvanceClockStep | VanishStep | RestartServerStep;
+export type Step =
+  | CallStep
+  | AdminStep
+  | RestStep
+  | ExpectEventStep
+  | ExpectNoEventStep
+  | AdvanceClockStep
+  | VanishStep
+  | CloseStreamStep
+  | RestartServerStep;
 
 /** The step keys, one of which names a step's kind. */
-export const STEP_KINDS = ["call", "admin", "rest", "expectEvent", "expectNoEvent", "advanceClock", "vanish", "restartServer"] as const;
+export const STEP_KINDS = ["call", "admin", "rest", "expectEvent", "expectNoEvent", "advanceClock", "vanish", "closeStream", "restartServer"] as const;
 
 /**
  * Value generators, allowed in args, requests, bodies and expectations: `$ids: {prefix, count}` → [prefix1 …
@@ -200,4 +220,4 @@ export const STEP_KINDS = ["call", "admin", "rest", "expectEvent", "expectNoEven
 export const GENERATORS = ["$ids", "$text"] as const;
 
 /** Matchers allowed in expectations; see match.ts. */
-export const MATCHERS = ["$any", "$absent", "$length", "$in", "$type", "$contains", "$unordered", "$exact", ...GENERATORS] as const;
+export const MATCHERS = ["$any", "$absent", "$length", "$in", "$type", "$contains", "$unordered", "$exact", "$match", ...GENERATORS] as const;

@@ -1,4 +1,4 @@
-// `npm run mutation [-- --domain presence] [--full]`: mutation testing of the reference server against the
+// `npm run mutation [-- --domain presence] [--full] [--keep-harness]`: mutation testing of the reference server against the
 // conformance suite, one domain folder of server/ at a time (domains.ts). StrykerJS's command runner runs the
 // domain's cases only (rpc driver, SQLite so that cases can restart the server), stopping at the first failure;
 // the run is incremental: test/mutation/incremental/<domain>.json keeps every verdict, and only the mutants that
@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { loadSuites } from "../conformance/load-suites.js";
 import { planCases } from "../conformance/run.js";
 import { discoverDomains, type Domain } from "./domains.js";
-import { fingerprints, invalidate, killerOf, normalize, upToDate, type IncrementalReport, type ReportMutant } from "./incremental.js";
+import { FINGERPRINT_KEY, fingerprints, invalidate, killerOf, normalize, upToDate, type IncrementalReport, type ReportMutant } from "./incremental.js";
 
 /** The lowest mutation score (killed and timed-out mutants over all valid ones, in %) a domain may have. */
 export const MIN_SCORE = 80;
@@ -72,7 +72,7 @@ interface DomainResult {
   seconds: number;
 }
 
-async function runDomain(domain: Domain, full: boolean): Promise<DomainResult> {
+async function runDomain(domain: Domain, full: boolean, keepHarness: boolean): Promise<DomainResult> {
   const started = performance.now();
   const cases = planCases(loadSuites(), ["rpc"], domain.cases).map((p) => p.testCase);
   if (cases.length === 0) throw new Error(`${domain.name}: the globs ${domain.cases.join(", ")} match no rpc case`);
@@ -83,6 +83,13 @@ async function runDomain(domain: Domain, full: boolean): Promise<DomainResult> {
   mkdirSync(INCREMENTAL_DIR, { recursive: true });
 
   const kept = existsSync(keptFile) ? (JSON.parse(readFileSync(keptFile, "utf8")) as IncrementalReport) : undefined;
+  const keptFingerprints = kept?.[FINGERPRINT_KEY];
+  if (keepHarness && keptFingerprints && keptFingerprints.harness !== current.harness) {
+    // Declared by whoever runs it: the harness changed in a way no kept verdict depends on (a new step kind or
+    // matcher). The cases' and sources' fingerprints still decide what is tested again.
+    console.log(`${domain.name}: harness change declared harmless (--keep-harness): its kept verdicts stand`);
+    keptFingerprints.harness = current.harness;
+  }
   if (kept && !full && upToDate(kept, current)) {
     console.log(`\n=== ${domain.name}: code and cases unchanged since ${keptFile}; its verdicts stand`);
     return { domain, report: kept, ran: false, seconds: (performance.now() - started) / 1000 };
@@ -179,6 +186,7 @@ async function main(): Promise<void> {
     options: {
       domain: { type: "string", multiple: true },
       full: { type: "boolean", default: false },
+      "keep-harness": { type: "boolean", default: false },
     },
   });
   const all = discoverDomains();
@@ -188,7 +196,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const results: (DomainResult & Tally)[] = [];
   for (const domain of domains) {
-    const result = await runDomain(domain, values.full!);
+    const result = await runDomain(domain, values.full!, values["keep-harness"]!);
     printDomain(result);
     results.push({ ...result, ...tally(result.report) });
   }

@@ -52,6 +52,7 @@ class RpcDevice implements Device {
   readonly log = new EventLog();
   private readonly connection: ReturnType<typeof createCuttableTransport>;
   private token: string | undefined;
+  private stream: AbortController | undefined;
 
   constructor(private readonly options: DeviceOptions) {
     this.connection = createCuttableTransport(options.baseUrl);
@@ -70,7 +71,7 @@ class RpcDevice implements Device {
     if (!binding) return { code: -1, message: `no RPC binds ${method}` };
     const rpc = binding.method as DescMethodUnary;
     const input = toMessageInit(rpc.input, (args ?? {}) as Obj);
-    if (method === "login") Object.assign(input, { deviceId: `web_${this.options.device}`, platform: "web" });
+    if (method === "login") Object.assign(input, { deviceId: (args as Obj).deviceID ?? `web_${this.options.device}`, platform: "web" });
     let message: Obj;
     try {
       const response = await this.connection.transport.unary(rpc, undefined, CALL_TIMEOUT_MS, this.headers(), input as never);
@@ -92,10 +93,12 @@ class RpcDevice implements Device {
   private async openStream(afterSequence: bigint): Promise<Outcome | undefined> {
     const { trace, label } = this.options;
     let iterator: AsyncIterator<StreamEventsResponse>;
+    this.stream?.abort();
+    this.stream = new AbortController();
     try {
       const response = await this.connection.transport.stream(
         EventService.method.streamEvents,
-        undefined,
+        this.stream.signal,
         undefined,
         this.headers(),
         (async function* () {
@@ -140,6 +143,10 @@ class RpcDevice implements Device {
 
   async vanish(): Promise<void> {
     this.connection.cut();
+  }
+
+  async closeStream(): Promise<void> {
+    this.stream?.abort();
   }
 
   async close(): Promise<void> {
