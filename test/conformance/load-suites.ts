@@ -8,6 +8,7 @@ import { AccountAdminService } from "../../gen/chatwire/v1/account_admin_pb.js";
 import { PresenceAdminService } from "../../gen/chatwire/v1/presence_admin_pb.js";
 import { EVENT } from "../../client/generated/constants.js";
 import { rpcMethods } from "../../client/generated/methods.js";
+import { WIRE_ONLY_CALLS } from "./drivers/rpc-driver.js";
 import type { PresenceOptions } from "../../server/index.js";
 import { defaultPresenceOptions } from "../../server/presence/presence-options.js";
 import {
@@ -274,9 +275,9 @@ function parseCase(raw: unknown, path: string, suite: string, problems: string[]
   if (steps.some((s) => s.kind === "advanceClock") && !requires.includes("manual-clock")) {
     c.add(`${path}.steps`, 'advanceClock needs "requires: [manual-clock]"');
   }
-  const rpcOnly = steps.find((s) => s.kind === "closeStream" || (s.kind === "call" && s.deviceID !== undefined));
+  const rpcOnly = steps.find((s) => s.kind === "closeStream" || (s.kind === "call" && (s.deviceID !== undefined || s.call in WIRE_ONLY_CALLS)));
   if (rpcOnly && (drivers.length !== 1 || drivers[0] !== "rpc")) {
-    c.add(`${path}.drivers`, `step #${rpcOnly.index} (closeStream, or a login's deviceID) needs "drivers: [rpc]"`);
+    c.add(`${path}.drivers`, `step #${rpcOnly.index} (closeStream, a login's deviceID, or a wire-only call) needs "drivers: [rpc]"`);
   }
   if (steps.some((s) => s.kind === "restartServer") !== requires.includes("restart")) {
     c.add(`${path}.requires`, 'a restartServer step and "requires: [restart]" go together');
@@ -306,7 +307,9 @@ function parseStep(c: Checker, raw: unknown, path: string, index: number): Step 
     case "call": {
       const o = c.object(raw, path, ["call", "as", "args", "userSig", "deviceID", "repeat", "expect", "expectBy", "note"], ["as"])!;
       const call = c.string(o.call, `${path}.call`) ?? "?";
-      if (!CALLABLE.has(call)) c.add(`${path}.call`, `"${call}" is not an official method the spec binds to an RPC`);
+      if (!CALLABLE.has(call) && !(call in WIRE_ONLY_CALLS)) {
+        c.add(`${path}.call`, `"${call}" is neither an official method the spec binds to an RPC nor one of ${Object.keys(WIRE_ONLY_CALLS).join(", ")}`);
+      }
       if (o.args !== undefined) c.value(o.args, `${path}.args`, INPUT_OPS);
       if (o.userSig !== undefined && call !== "login") c.add(`${path}.userSig`, "only a login call takes userSig");
       if (o.deviceID !== undefined && (call !== "login" || typeof o.deviceID !== "string")) c.add(`${path}.deviceID`, "only a login call takes deviceID, a string");

@@ -7,6 +7,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { eventVariants, rpcMethods } from "../../../client/generated/methods.js";
 import { ErrorDetailSchema } from "../../../gen/chatwire/v1/error_code_pb.js";
 import { EventSchema, EventService, type Event, type StreamEventsResponse } from "../../../gen/chatwire/v1/event_pb.js";
+import { SessionService } from "../../../gen/chatwire/v1/session_pb.js";
 import { createCuttableTransport } from "../cuttable-transport.js";
 import { EventLog } from "../event-log.js";
 import { show } from "../match.js";
@@ -23,6 +24,12 @@ const RESULT_OVERRIDES: Record<string, (data: Obj) => unknown> = {
 /** Where the facade's event data differs from the event message: USER_STATUS_UPDATED carries the list itself. */
 const EVENT_OVERRIDES: Record<string, (data: Obj) => unknown> = {
   userStatusUpdated: (data) => data.userStatusList,
+};
+
+/** RPCs of the wire that no official method binds (the facade calls them itself), callable as `Service.Method`. */
+export const WIRE_ONLY_CALLS: Record<string, DescMethodUnary> = {
+  "SessionService.Heartbeat": SessionService.method.heartbeat,
+  "SessionService.GetServerTime": SessionService.method.getServerTime,
 };
 
 const CALL_TIMEOUT_MS = 10_000;
@@ -67,9 +74,8 @@ class RpcDevice implements Device {
   }
 
   async call(method: string, args: unknown): Promise<Outcome> {
-    const binding = rpcMethods.find((m) => m.name === method);
-    if (!binding) return { code: -1, message: `no RPC binds ${method}` };
-    const rpc = binding.method as DescMethodUnary;
+    const rpc = (rpcMethods.find((m) => m.name === method)?.method ?? WIRE_ONLY_CALLS[method]) as DescMethodUnary | undefined;
+    if (!rpc) return { code: -1, message: `no RPC binds ${method}` };
     const input = toMessageInit(rpc.input, (args ?? {}) as Obj);
     if (method === "login") Object.assign(input, { deviceId: (args as Obj).deviceID ?? `web_${this.options.device}`, platform: "web" });
     let message: Obj;
