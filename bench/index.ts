@@ -1,7 +1,11 @@
-// `npm run bench`: the hot paths, each against a server in its own process. Not a test: it prints figures.
+// `npm run bench`: the hot paths, each against a server in its own process, and the package's figures. Not a test:
+// it prints figures. `npm run bench -- package` (or fanout, login) runs one part.
 import { benchLogin } from "./login.js";
+import { benchPackage } from "./package.js";
 import { benchPresenceFanout } from "./presence-fanout.js";
 
-await benchPresenceFanout();
-await benchLogin();
+const parts = { fanout: benchPresenceFanout, login: benchLogin, package: benchPackage };
+const chosen = process.argv.slice(2);
+for (const name of chosen) if (!(name in parts)) throw new Error(`unknown bench part ${name}: ${Object.keys(parts).join(", ")}`);
+for (const [name, run] of Object.entries(parts)) if (chosen.length === 0 || chosen.includes(name)) await run();
 process.exit(0);

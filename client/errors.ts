@@ -1,9 +1,9 @@
 // Errors as the official SDK rejects them: an Error instance whose own enumerable fields are exactly
 // `{code, message, data}`; and the one place that turns transport failures into such errors.
-import { getOption } from "@bufbuild/protobuf";
+import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { ErrorCode, ErrorCodeSchema, ErrorDetailSchema } from "../gen/chatwire/v1/error_code_pb.js";
-import { error as officialError } from "../gen/chatwire/v1/options_pb.js";
+import { ErrorCode } from "../gen/chatwire/v1/error_code_pb.js";
+import { errorCodes } from "./generated/error-codes.js";
 
 /** The fields of a ChatError. */
 export interface ChatErrorInit {
@@ -27,13 +27,36 @@ export class ChatError extends Error {
   }
 }
 
-const messages = new Map<number, string>(
-  ErrorCodeSchema.values.map((value) => [value.number, getOption(value, officialError).message]),
-);
-
 /** The English message the spec gives an official code; "" for a code it does not list. */
 export function messageOf(code: number): string {
-  return messages.get(code) ?? "";
+  return errorCodes[code]?.message ?? "";
+}
+
+const ERROR_DETAIL = "chatwire.v1.ErrorDetail";
+
+/**
+ * The server's `chatwire.v1.ErrorDetail` (1: code, 2: message) of an error. Read off the wire with the binary
+ * reader rather than through ErrorDetailSchema: that schema's file descriptor carries the whole error-code table
+ * with its options, which would double the facade's browser bundle (the table above is all the facade needs).
+ */
+function errorDetailOf(err: ConnectError): { code: number; message: string } | undefined {
+  for (const detail of err.details) {
+    if ("desc" in detail) {
+      if (detail.desc.typeName === ERROR_DETAIL) return detail.value as unknown as { code: number; message: string };
+      continue;
+    }
+    if (detail.type !== ERROR_DETAIL) continue;
+    const found = { code: 0, message: "" };
+    const reader = new BinaryReader(detail.value);
+    while (reader.pos < reader.len) {
+      const [field, wireType] = reader.tag();
+      if (field === 1 && wireType === WireType.Varint) found.code = reader.int32();
+      else if (field === 2 && wireType === WireType.LengthDelimited) found.message = reader.string();
+      else reader.skip(wireType, field);
+    }
+    return found;
+  }
+  return undefined;
 }
 
 /** The error a facade method the client does not implement yet fails with. */
@@ -51,7 +74,7 @@ export function notImplemented(method: string): ChatError {
 export function toChatError(err: unknown): ChatError {
   if (err instanceof ChatError) return err;
   const connectError = ConnectError.from(err);
-  const [detail] = connectError.findDetails(ErrorDetailSchema);
+  const detail = errorDetailOf(connectError);
   if (detail) return new ChatError({ code: detail.code, message: detail.message || messageOf(detail.code) });
   switch (connectError.code) {
     case Code.Unimplemented:

@@ -21,14 +21,16 @@ function parseSDKAppID(value: unknown): number | undefined {
 
 /**
  * Returns the chat instance for `options`: the existing one for the same SDKAppID, baseUrl and instanceID, or a new
- * one. Like the official SDK, returns null (and logs) when SDKAppID is not a number.
+ * one. Like the official SDK, returns null (and logs) when SDKAppID is not a number — and, like the official
+ * declarations, is typed as never null, so code written against `@tencentcloud/chat` type-checks unchanged under
+ * strictNullChecks.
  */
-function create(options: ChatOptions): ChatInstance | null {
+function create(options: ChatOptions): ChatInstance {
   const logger = createLogger(options.logLevel ?? 0);
   const SDKAppID = parseSDKAppID(options.SDKAppID);
   if (SDKAppID === undefined) {
     logger.error("TencentCloudChat.create failed. Failed to parse the SDKAppID, please check the arguments");
-    return null;
+    return null as unknown as ChatInstance;
   }
   const baseUrl = options.baseUrl ?? (options.transport ? "" : defaultBaseUrl());
   const key = JSON.stringify([SDKAppID, baseUrl, options.instanceID ?? ""]);

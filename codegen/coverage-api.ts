@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { loadSpec } from "./load-spec.js";
 import { repoRoot } from "./main.js";
-import { startServer } from "../server/index.js";
+import { servedMethods } from "./served-methods.js";
 
 interface OfficialSurface {
   methods: { name: string; domain: string }[];
@@ -40,9 +40,7 @@ const mark = (b: boolean) => (b ? "yes" : "—");
 async function main(): Promise<void> {
   const official = JSON.parse(await readFile(join(repoRoot, "codegen", "official-surface.json"), "utf8")) as OfficialSurface;
   const spec = loadSpec(repoRoot);
-  const server = await startServer({ storage: "memory", logLevel: "silent" });
-  const served = new Set(server.implementedMethods);
-  await server.close();
+  const served = await servedMethods();
   const golden = await goldenMentions();
 
   const rpcOf = new Map<string, string>();

@@ -11,11 +11,13 @@ import { emitServerServices } from "./emit-server-services.js";
 import { emitServerValidators } from "./emit-server-validators.js";
 import type { GeneratedFile } from "./generated-file.js";
 import { loadSpec, type Spec } from "./load-spec.js";
+import { servedMethods } from "./served-methods.js";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-export function generateAll(spec: Spec): GeneratedFile[] {
-  return [emitClientConstants(spec), emitClientMethods(spec), emitServerServices(spec), emitServerValidators(spec), emitServerHttpRoutes(spec), ...emitErrorCodes(spec), emitApiDocs(spec)];
+/** `served`: the RPCs the reference server implements (servedMethods()), marked in docs/api.md. */
+export function generateAll(spec: Spec, served: ReadonlySet<string>): GeneratedFile[] {
+  return [emitClientConstants(spec), emitClientMethods(spec), emitServerServices(spec), emitServerValidators(spec), emitServerHttpRoutes(spec), ...emitErrorCodes(spec), emitApiDocs(spec, served)];
 }
 
 /** Returns the generated files whose committed content differs from what the spec generates now. */
@@ -29,7 +31,7 @@ export async function findDrift(files: readonly GeneratedFile[]): Promise<string
 }
 
 async function main(): Promise<void> {
-  const files = generateAll(loadSpec(repoRoot));
+  const files = generateAll(loadSpec(repoRoot), await servedMethods());
   if (process.argv.includes("--check")) {
     const drifted = await findDrift(files);
     for (const path of drifted) console.error(`drift: ${path} differs from what the spec generates`);

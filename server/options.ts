@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Clock } from "./clock.js";
 import type { CorsOrigins } from "./http/cors.js";
 import { defaultPresenceOptions, type PresenceOptions } from "./presence/presence-options.js";
+import type { HttpProviderOptions, SpeechToTextOptions } from "./translation/providers.js";
 
 export interface ServerOptions {
   /** TCP port; 0 picks a free one. Default 0 (npm start passes PORT, default 8080). */
@@ -27,6 +28,14 @@ export interface ServerOptions {
   clock?: Clock;
   /** Origins browser apps may call from: "*" (default; auth is a bearer token, not a cookie) or a list. */
   corsOrigins?: CorsOrigins;
+  /** How long `close()` lets calls in flight finish before it ends streams and connections. Default 5 s. */
+  shutdownGraceMs?: number;
+  /** Whether /metrics serves Prometheus metrics. Default true. */
+  metrics?: boolean;
+  /** A LibreTranslate-compatible service for translateText; without it translateText fails with 2117. */
+  translation?: HttpProviderOptions;
+  /** An OpenAI-compatible transcription service for convertVoiceToText; without it the call fails with 2118. */
+  speechToText?: SpeechToTextOptions;
 }
 
 export interface ResolvedOptions {
@@ -40,6 +49,10 @@ export interface ResolvedOptions {
   keepaliveMs: number;
   logLevel: string;
   corsOrigins: CorsOrigins;
+  shutdownGraceMs: number;
+  metrics: boolean;
+  translation: HttpProviderOptions | undefined;
+  speechToText: SpeechToTextOptions | undefined;
 }
 
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -54,5 +67,9 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     keepaliveMs: options.keepaliveMs ?? 15_000,
     logLevel: options.logLevel ?? "info",
     corsOrigins: options.corsOrigins ?? "*",
+    shutdownGraceMs: options.shutdownGraceMs ?? 5_000,
+    metrics: options.metrics ?? true,
+    translation: options.translation,
+    speechToText: options.speechToText,
   };
 }

@@ -23,7 +23,7 @@ describe("README", () => {
     assert.ok(snippet, "the README has the facade example");
     mkdirSync(scratch, { recursive: true });
     const file = join(scratch, "example.ts");
-    writeFileSync(file, snippet.replace("./client/index.js", "../../client/index.js").replace("http://127.0.0.1:8080", server.url));
+    writeFileSync(file, snippet.replace('"chatwire/client"', '"../../client/index.js"').replace("http://127.0.0.1:8080", server.url));
     const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", file], {
       cwd: repoRoot,
       env: { ...process.env, CHATWIRE_SECRET_KEY: "readme-key" },

@@ -1,5 +1,5 @@
 // UserSig: Tencent's login ticket (tls-sig-api-v2). Generation matches the npm package byte for byte; verification follows
-// the Go library's logic, because the npm package has none. Algorithm and test vectors: /work/shared/reference/usersig.md.
+// the Go library's logic, because the npm package has none. Test vectors: test/auth/user-sig.test.ts.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { deflateSync, inflateSync } from "node:zlib";
 import { ErrorCode } from "../../gen/chatwire/v1/error_code_pb.js";

@@ -23,6 +23,8 @@ export interface EventStreamDeps {
   sessions: SessionRegistry;
   clock: Clock;
   keepaliveMs: number;
+  /** Told of each frame of events written (for metrics), with the number of events in it. */
+  onDelivered?: ((events: number) => void) | undefined;
 }
 
 /** Starts streaming a session's events to `out`; returns the function that stops it (on disconnect). */
@@ -49,7 +51,10 @@ export function runEventStream(deps: EventStreamDeps, session: Session, afterSeq
   };
   const sink: OutboxSink = (events, closed) => {
     if (stopped) return;
-    if (events.length > 0) out.send(events);
+    if (events.length > 0) {
+      out.send(events);
+      deps.onDelivered?.(events.length);
+    }
     if (closed) {
       stop();
       out.finish();

@@ -149,4 +149,5 @@ export const errorCodes: Readonly<Record<number, ErrorCodeInfo>> = {
   990001: { name: "CHATWIRE_NOT_IMPLEMENTED", message: "The server does not implement this method yet.", connectCode: "unimplemented" },
   990002: { name: "CHATWIRE_INTERNAL", message: "The server failed unexpectedly; the request may be retried.", connectCode: "internal" },
   990003: { name: "CHATWIRE_SESSION_NOT_FOUND", message: "The session token is unknown or was ended by logout; log in again.", connectCode: "unauthenticated" },
+  990004: { name: "CHATWIRE_STORAGE_UNAVAILABLE", message: "The server's storage is unavailable; nothing was changed and the request may be retried.", connectCode: "unavailable" },
 };

@@ -9,7 +9,10 @@ export type RequestListener = (req: IncomingMessage | Http2ServerRequest, res: S
 export interface Listening {
   port: number;
   host: string;
-  close(): Promise<void>;
+  /** Takes no new connections: idle HTTP/1.1 connections close, HTTP/2 sessions get GOAWAY; requests in flight go on. */
+  stopAccepting(): void;
+  /** Stops accepting, waits up to `waitMs` for connections to close by themselves, then closes the rest. */
+  close(waitMs?: number): Promise<void>;
 }
 
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
@@ -44,15 +47,30 @@ export async function listen(handler: RequestListener, port: number, host: strin
     net.listen(port, host, () => resolve());
   });
   const address = net.address() as AddressInfo;
+  const closed = new Promise<void>((resolve) => net.once("close", resolve));
+  const stopAccepting = () => {
+    if (net.listening) net.close();
+    http1.closeIdleConnections();
+    for (const s of sessions) s.close();
+  };
   return {
     port: address.port,
     host,
-    close: () =>
-      new Promise<void>((resolve) => {
-        net.close(() => resolve());
-        for (const s of sessions) s.destroy();
-        for (const s of sockets) s.destroy();
-        http1.closeAllConnections();
-      }),
+    stopAccepting,
+    close: async (waitMs = 0) => {
+      stopAccepting(); // again: connections that went idle since are closed now
+      if (sessions.size > 0 && waitMs > 0) {
+        // HTTP/2 sessions told GOAWAY close by themselves once their streams end, after flushing their last frames.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, waitMs);
+          const check = () => sessions.size === 0 && (clearTimeout(timer), resolve());
+          for (const session of sessions) session.once("close", () => setImmediate(check));
+        });
+      }
+      for (const s of sessions) s.destroy();
+      for (const s of sockets) s.destroy();
+      http1.closeAllConnections();
+      await closed;
+    },
   };
 }

@@ -3,7 +3,7 @@ import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { PresenceSchema, type Presence as EasemobPresence, type PresenceAdminService } from "../../gen/chatwire/v1/presence_admin_pb.js";
 import { chatError } from "../rpc/chat-error.js";
-import type { PresenceRecord } from "../storage/storage.js";
+import type { PresenceRecord } from "./presence-store.js";
 import type { UserStatus } from "../../gen/chatwire/v1/user_status_pb.js";
 import type { Clock } from "../clock.js";
 import type { Presence } from "./presence.js";

@@ -10,15 +10,20 @@ import {
   type UserStatus,
   type UserStatusFailure,
 } from "../../gen/chatwire/v1/user_status_pb.js";
-import type { Clock, TimerHandle } from "../clock.js";
+import type { Clock } from "../clock.js";
 import type { EventBus } from "../events/event-bus.js";
 import { messageOf } from "../rpc/chat-error.js";
 import type { Session, SessionEndReason } from "../sessions/session.js";
-import type { PresenceRecord, Storage, Subscription } from "../storage/storage.js";
+import type { Accounts } from "../accounts/accounts.js";
+import type { Db } from "../storage/db.js";
+import type { DurableTimers, TimerFiring } from "../timers/durable-timers.js";
+import type { PresenceRecord, PresenceStore, Subscription, SubscriptionStore } from "./presence-store.js";
 import type { PresenceOptions } from "./presence-options.js";
 import { SubscriberIndex } from "./subscriber-index.js";
 
 const USER_NOT_FOUND = 70107;
+/** The durable timer kind of custom-status clearing; keyed by user ID. */
+const CLEAR_CUSTOM_STATUS = "presence.clear-custom-status";
 const INVALID_PARAMETER = 70402;
 
 /** What presence needs to know about live sessions. */
@@ -28,13 +33,15 @@ export interface LiveSessions {
 }
 
 export interface PresenceDeps {
-  storage: Storage;
+  db: Db;
+  accounts: Accounts;
+  store: PresenceStore;
+  subscriptions: SubscriptionStore;
+  timers: DurableTimers;
   bus: EventBus;
   clock: Clock;
   sessions: LiveSessions;
   options: PresenceOptions;
-  /** Reports a failure of work no request waits for (a custom-status clearing). */
-  onError?(err: unknown, what: string): void;
 }
 
 export interface SubscribeResult {
@@ -45,20 +52,14 @@ export interface SubscribeResult {
 
 export class Presence {
   private readonly records = new Map<string, PresenceRecord>();
-  private readonly knownUsers = new Set<string>();
   private readonly index = new SubscriberIndex();
-  private readonly clearTimers = new Map<string, TimerHandle>();
-  private stopped = false;
 
   private constructor(private readonly deps: PresenceDeps) {}
 
   static async create(deps: PresenceDeps): Promise<Presence> {
     const presence = new Presence(deps);
-    const subscriptions = await deps.storage.subscriptions.loadAll(deps.clock.now());
-    for (const s of subscriptions) presence.index.set(s.subscriberId, s.targetId, s.expireTime);
-    // Loading the records of followed users re-arms the custom-status clearings a restart interrupted (resumeClear),
-    // so their subscribers are told on time; other records resume theirs when first read.
-    await presence.recordsOf([...new Set(subscriptions.map((s) => s.targetId))]);
+    for (const s of await deps.subscriptions.loadAll(deps.clock.now())) presence.index.set(s.subscriberId, s.targetId, s.expireTime);
+    deps.timers.on(CLEAR_CUSTOM_STATUS, (firing) => presence.clearCustomStatus(firing));
     return presence;
   }
 
@@ -70,15 +71,11 @@ export class Presence {
 
   /** Creates the accounts that do not exist; returns the created IDs. */
   async ensureAccounts(userIds: readonly string[]): Promise<string[]> {
-    const created = await this.deps.storage.accounts.ensure(userIds, this.deps.clock.now());
-    for (const id of userIds) this.knownUsers.add(id);
-    return created;
+    return this.deps.accounts.ensure(userIds);
   }
 
   private async existing(userIds: readonly string[]): Promise<Set<string>> {
-    const unknown = userIds.filter((id) => !this.knownUsers.has(id));
-    if (unknown.length > 0) for (const id of await this.deps.storage.accounts.existing(unknown)) this.knownUsers.add(id);
-    return new Set(userIds.filter((id) => this.knownUsers.has(id)));
+    return this.deps.accounts.existing(userIds);
   }
 
   // ---- records and derived status
@@ -86,15 +83,11 @@ export class Presence {
   private async recordsOf(userIds: readonly string[]): Promise<Map<string, PresenceRecord>> {
     const missing = userIds.filter((id) => !this.records.has(id));
     if (missing.length > 0) {
-      const loaded = await this.deps.storage.presence.get(missing);
-      const stored: PresenceRecord[] = [];
+      const loaded = await this.deps.store.get(missing);
       for (const id of missing) {
         if (this.records.has(id)) continue; // loaded concurrently
-        const record = loaded.get(id);
-        if (record) stored.push(record);
-        this.records.set(id, record ?? emptyRecord(id));
+        this.records.set(id, loaded.get(id) ?? emptyRecord(id));
       }
-      await Promise.all(stored.map((r) => this.resumeClear(r)));
     }
     return new Map(userIds.map((id) => [id, this.records.get(id)!]));
   }
@@ -128,7 +121,7 @@ export class Presence {
   /** Persists a record change, then tells the user's sessions and subscribers. */
   private async commit(record: PresenceRecord): Promise<void> {
     record.updateTime = this.deps.clock.now();
-    await this.deps.storage.presence.put([{ ...record, devices: { ...record.devices } }]);
+    await this.deps.store.put([{ ...record, devices: { ...record.devices } }]);
     this.announce(record);
   }
 
@@ -144,8 +137,8 @@ export class Presence {
   // ---- session lifecycle
 
   async sessionStarted(session: Session): Promise<void> {
-    this.clearTimers.get(session.userId)?.cancel();
-    this.clearTimers.delete(session.userId);
+    // A login before the clearing is due cancels it (and the timer re-checks in any case).
+    if (this.deps.timers.isArmed(CLEAR_CUSTOM_STATUS, session.userId)) void this.deps.timers.cancel(CLEAR_CUSTOM_STATUS, session.userId).catch(() => {});
     const record = (await this.recordsOf([session.userId])).get(session.userId)!;
     const first = [...this.deps.sessions.sessionsOf(session.userId)].length === 1;
     record.loggedOut = false;
@@ -153,7 +146,7 @@ export class Presence {
     if (first) await this.commit(record);
     else {
       record.updateTime = this.deps.clock.now();
-      await this.deps.storage.presence.put([{ ...record }]);
+      await this.deps.store.put([{ ...record, devices: { ...record.devices } }]);
     }
   }
 
@@ -163,39 +156,29 @@ export class Presence {
     const loggedOut = reason !== "offline";
     record.loggedOut = loggedOut;
     if (loggedOut) record.lastActiveTime = this.deps.clock.now();
-    await this.commit(record);
-    if (loggedOut && record.customStatus !== "") this.scheduleCustomStatusClear(session.userId, this.deps.options.customStatusClearDelayMs);
+    const clearAt = this.deps.clock.now() + this.deps.options.customStatusClearDelayMs;
+    // Queued in the same tick, the record and its clearing timer share one group commit.
+    await Promise.all([
+      this.commit(record),
+      loggedOut && record.customStatus !== "" ? this.deps.timers.schedule(CLEAR_CUSTOM_STATUS, session.userId, clearAt) : undefined,
+    ]);
   }
 
-  /**
-   * The clearing a logout promised, for a record read from storage (the server restarted since): due at the logout
-   * plus the delay, unless the record changed after that moment (the clearing happened, or a later write set it).
-   */
-  private async resumeClear(record: PresenceRecord): Promise<void> {
-    const due = record.lastActiveTime + this.deps.options.customStatusClearDelayMs;
-    if (!record.loggedOut || record.customStatus === "" || record.updateTime >= due) return;
-    const wait = due - this.deps.clock.now();
-    if (wait > 0) this.scheduleCustomStatusClear(record.userId, wait);
-    else {
-      record.customStatus = "";
-      await this.commit(record);
-    }
-  }
-
-  private scheduleCustomStatusClear(userId: string, delayMs: number): void {
-    if (this.stopped) return; // a logout that ends while the server stops: the next start resumes its clearing
-    this.clearTimers.get(userId)?.cancel();
-    this.clearTimers.set(
-      userId,
-      this.deps.clock.schedule(delayMs, () => {
-        this.clearTimers.delete(userId);
-        if (this.deps.sessions.hasSessions(userId)) return;
-        const record = this.records.get(userId);
-        if (!record || record.customStatus === "") return;
-        record.customStatus = "";
-        this.commit(record).catch((err: unknown) => this.deps.onError?.(err, "custom status clearing"));
-      }),
-    );
+  /** The durable timer set at logout: clears the custom status if the user is still logged out. */
+  private async clearCustomStatus(firing: TimerFiring): Promise<void> {
+    const userId = firing.key;
+    const record = (await this.recordsOf([userId])).get(userId)!;
+    const clear = !this.deps.sessions.hasSessions(userId) && record.loggedOut && record.customStatus !== "";
+    const next = { ...record, devices: { ...record.devices }, customStatus: "", updateTime: this.deps.clock.now() };
+    const owned = await this.deps.db.transact(async (trx) => {
+      if (!(await firing.claim(trx))) return false;
+      if (clear) await this.deps.store.put([next], trx);
+      return true;
+    });
+    if (!owned || !clear) return;
+    record.customStatus = "";
+    record.updateTime = next.updateTime;
+    this.announce(record);
   }
 
   // ---- the Tencent view
@@ -227,7 +210,7 @@ export class Presence {
     const accepted = unique.filter((id) => id !== subscriberId && known.has(id));
     let evicted: string[] = [];
     if (accepted.length > 0) {
-      evicted = await this.deps.storage.subscriptions.add(subscriberId, accepted, expireTime, this.deps.clock.now(), this.deps.options.maxSubscriptions);
+      evicted = await this.deps.subscriptions.add(subscriberId, accepted, expireTime, this.deps.clock.now(), this.deps.options.maxSubscriptions);
       for (const id of accepted) this.index.set(subscriberId, id, expireTime);
       for (const id of evicted) this.index.delete(subscriberId, id);
     }
@@ -236,13 +219,13 @@ export class Presence {
   }
 
   async unsubscribe(subscriberId: string, targetIds: readonly string[] | "all"): Promise<string[]> {
-    const removed = await this.deps.storage.subscriptions.remove(subscriberId, targetIds);
+    const removed = await this.deps.subscriptions.remove(subscriberId, targetIds);
     for (const id of removed) this.index.delete(subscriberId, id);
     return removed;
   }
 
   async listSubscriptions(subscriberId: string, offset: number, limit: number): Promise<{ total: number; entries: Subscription[] }> {
-    return this.deps.storage.subscriptions.list(subscriberId, this.deps.clock.now(), offset, limit);
+    return this.deps.subscriptions.list(subscriberId, this.deps.clock.now(), offset, limit);
   }
 
   // ---- the Easemob view
@@ -265,11 +248,9 @@ export class Presence {
     return ids.map((id) => ({ record: records.get(id)!, status: this.statusOf(records.get(id)!) }));
   }
 
-  /** Cancels pending timers (server shutdown). */
+  /** Stops firing timers (server shutdown); they stay stored and resume at the next start. */
   stop(): void {
-    this.stopped = true;
-    for (const t of this.clearTimers.values()) t.cancel();
-    this.clearTimers.clear();
+    this.deps.timers.stop();
   }
 }
 

@@ -19,7 +19,7 @@ type Request = IncomingMessage | Http2ServerRequest;
 type Response = ServerResponse | Http2ServerResponse;
 
 export interface RestDeps {
-  handlers: Partial<ServiceHandlers>;
+  handlers: Partial<{ [K in keyof ServiceHandlers]: Partial<ServiceHandlers[K]> }>;
   clock: Clock;
   sdkAppId: number;
   secretKey: string;

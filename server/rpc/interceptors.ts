@@ -12,6 +12,7 @@ import { chatError, officialCodeOf } from "./chat-error.js";
 import { adminKey, sessionKey } from "./context.js";
 import { verifyAdmin } from "./admin-auth.js";
 import { bearerToken } from "../http/bearer-token.js";
+import { StorageUnavailableError } from "../storage/storage-errors.js";
 
 /** Methods callable without a session. */
 const PUBLIC_METHODS = new Set(["chatwire.v1.SessionService.Login", "chatwire.v1.SessionService.GetServerTime"]);
@@ -35,6 +36,10 @@ export function createInterceptors(deps: InterceptorDeps): Interceptor[] {
       return await next(req);
     } catch (err) {
       if (officialCodeOf(err) !== undefined) throw err;
+      if (err instanceof StorageUnavailableError) {
+        deps.logger.warn({ method: req.method.name, reason: err.message }, "storage unavailable");
+        throw chatError(990004);
+      }
       if (err instanceof ConnectError && err.code !== undefined && !(err.cause instanceof Error)) {
         // Connect's own errors (bad framing, deadline) keep their code; give them a generic official one.
         throw err;

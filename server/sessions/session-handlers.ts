@@ -31,9 +31,14 @@ export function createSessionHandlers(deps: SessionHandlerDeps): ServiceImpl<typ
       });
       if (!result.ok) throw chatError(result.code, result.message);
       await deps.presence.ensureAccounts([req.userId]);
-      const { session, repeat, started } = deps.sessions.open(req.userId, req.deviceId, req.platform, result.expireAt * 1000);
-      // Durable before acknowledged: the login's presence change is committed (and announced) before it answers.
-      await started;
+      const { session, repeat } = deps.sessions.open(req.userId, req.deviceId, req.platform, result.expireAt * 1000);
+      // Durable before acknowledged, and the login's own status event is sequenced before the stream's start.
+      try {
+        await session.started;
+      } catch (err) {
+        if (!repeat) void deps.sessions.end(session, "shutdown");
+        throw err;
+      }
       const [status] = (await deps.presence.query(req.userId, [req.userId])).statuses;
       return create(LoginResponseSchema, {
         sessionToken: session.token,

@@ -6,8 +6,8 @@ import type { Clock, TimerHandle } from "../clock.js";
 import { Session, type SessionEndReason } from "./session.js";
 
 export interface SessionLifecycle {
-  /** A session was created (login); the login answers once the returned promise settles (its writes are durable). */
-  onSessionStarted(session: Session): Promise<void> | void;
+  /** A session was created (login). */
+  onSessionStarted(session: Session): void;
   /** A session ended; it is already out of the registry. A logout answers once the returned promise settles. */
   onSessionEnded(session: Session, reason: SessionEndReason): Promise<void> | void;
   /** The UserSig of a session expired; called before the session ends so the stream can be told why. */
@@ -28,11 +28,8 @@ export class SessionRegistry {
 
   constructor(private readonly options: SessionRegistryOptions) {}
 
-  /**
-   * Opens a session, or returns the live one of the same user and device (a repeated login). `started` settles
-   * when the lifecycle has handled a new session's start.
-   */
-  open(userId: string, deviceId: string, platform: string, userSigExpireAt: number): { session: Session; repeat: boolean; started: Promise<void> } {
+  /** Opens a session, or returns the live one of the same user and device (a repeated login). */
+  open(userId: string, deviceId: string, platform: string, userSigExpireAt: number): { session: Session; repeat: boolean } {
     const now = this.options.clock.now();
     // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: the prefix of an ID the server picks is its own choice; any non-empty ID unique per user is right
     const prefix = platform || "web";
@@ -42,7 +39,7 @@ export class SessionRegistry {
       existing.userSigExpireAt = Math.max(existing.userSigExpireAt, userSigExpireAt);
       existing.lastSeen = now;
       this.armExpiry(existing);
-      return { session: existing, repeat: true, started: Promise.resolve() };
+      return { session: existing, repeat: true };
     }
     const session = new Session(
       // Stryker disable next-line StringLiteral,UpdateOperator: Session.id is never read
@@ -62,8 +59,8 @@ export class SessionRegistry {
     this.timers.set(session, { expiry: { cancel() {} } });
     this.armExpiry(session);
     this.armLiveness(session);
-    const started = Promise.resolve(this.options.lifecycle.onSessionStarted(session));
-    return { session, repeat: false, started };
+    this.options.lifecycle.onSessionStarted(session);
+    return { session, repeat: false };
   }
 
   get(token: string): Session | undefined {
@@ -77,6 +74,13 @@ export class SessionRegistry {
 
   hasSessions(userId: string): boolean {
     return (this.byUser.get(userId)?.size ?? 0) > 0;
+  }
+
+  /** Counts for metrics and `chatwire status`: live sessions, users with one, open event streams. */
+  stats(): { sessions: number; users: number; openStreams: number } {
+    let openStreams = 0;
+    for (const session of this.byToken.values()) openStreams += session.openStreams;
+    return { sessions: this.byToken.size, users: this.byUser.size, openStreams };
   }
 
   /** Records that the client was heard from. */

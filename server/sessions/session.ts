@@ -9,6 +9,8 @@ export class Session {
   lastSeen: number;
   openStreams = 0;
   ended: SessionEndReason | undefined;
+  /** Settles once what a login changes (presence) is durable; Login answers only then. */
+  started: Promise<void> = Promise.resolve();
 
   constructor(
     readonly id: string,

@@ -1,21 +1,23 @@
 // The facade in a real browser: headless Chromium loads a page from one origin whose esbuild bundle of
 // client/index.ts talks to a Chatwire server on another origin (Connect over fetch, through CORS). Two instances log
 // in, one watches the other's status, and the official result and error shapes come back from the page.
-// The browser part is skipped where /usr/bin/chromium is missing (.ci/run installs Debian's chromium).
+// The browser part is skipped where /usr/bin/chromium is missing (.ci/run installs Debian's chromium), except in
+// CI (CI set), where a missing browser fails the run instead of skipping it silently.
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
-import { build, type Metafile } from "esbuild";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startServer, type RunningServer } from "../../server/index.js";
 import { genUserSig } from "../../server/auth/user-sig.js";
+import { FACADE_ENTRY, bundleForBrowser, nodeOnlyInputs, officialGzipBytes, type Bundle } from "./bundle.js";
 import type { ScenarioInput, ScenarioResult } from "./page-scenario.js";
 
 const CHROMIUM = "/usr/bin/chromium";
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
+const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install chromium)`;
+const skip = process.env.CI ? false : (missing ?? false);
 const SDK_APP_ID = 1400000000;
 const SECRET_KEY = "browser-test-secret";
 const ENTRY = fileURLToPath(new URL("./page-scenario.ts", import.meta.url));
@@ -24,26 +26,10 @@ let chat: RunningServer | undefined;
 let pages: Server | undefined;
 let browser: Browser | undefined;
 let page: Page | undefined;
-let bundle: { code: string; bytes: number; inputs: string[] };
+let bundle: Bundle;
 const pageLog: string[] = [];
 /** The page's RPCs to the Chatwire server: method path and the CORS header of the response. */
 const rpcs: { path: string; allowOrigin: string | undefined }[] = [];
-
-/** Bundles the page scenario (and so the facade) for browsers; fails on Node-only inputs. */
-async function bundleForBrowser(): Promise<typeof bundle> {
-  const result = await build({
-    entryPoints: [ENTRY],
-    bundle: true,
-    platform: "browser",
-    format: "esm",
-    target: "es2022",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
-  const code = result.outputFiles[0]!.text;
-  return { code, bytes: Buffer.byteLength(code), inputs: Object.keys((result.metafile as Metafile).inputs) };
-}
 
 /** Serves the test page and the bundle from an origin of its own. */
 async function startPageServer(code: string): Promise<Server> {
@@ -61,7 +47,7 @@ async function startPageServer(code: string): Promise<Server> {
 const originOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 before(async () => {
-  bundle = await bundleForBrowser();
+  bundle = await bundleForBrowser(ENTRY);
   if (skip) return;
   chat = await startServer({ port: 0, storage: "memory", logLevel: "silent", secretKey: SECRET_KEY, sdkAppID: SDK_APP_ID });
   pages = await startPageServer(bundle.code);
@@ -97,12 +83,23 @@ after(async () => {
   await chat?.close();
 });
 
+test("Chromium is installed where CI runs", { skip: !process.env.CI }, () => {
+  assert.equal(missing, undefined, `CI is set but ${missing}`);
+});
+
 test("the browser bundle of the facade pulls in no Node modules", (t) => {
   t.diagnostic(`bundle: ${bundle.bytes} bytes from ${bundle.inputs.length} inputs`);
-  const nodeOnly = bundle.inputs.filter((input) => /(^|\/)node:|connect-node|@connectrpc\/connect-node/.test(input));
-  assert.deepEqual(nodeOnly, [], "Node-only modules in the browser bundle");
+  assert.deepEqual(nodeOnlyInputs(bundle), [], "Node-only modules in the browser bundle");
   assert.ok(bundle.inputs.some((input) => input.includes("@connectrpc/connect-web")), "the fetch transport is bundled");
   assert.doesNotMatch(bundle.code, /from\s*["']node:|require\(["']node:/);
+});
+
+test("the minified facade is under half the official package's size, gzipped", async (t) => {
+  const facade = await bundleForBrowser(FACADE_ENTRY, true);
+  const official = officialGzipBytes();
+  t.diagnostic(`facade ${(facade.gzipBytes / 1024).toFixed(1)} KB gzipped, official index.js ${(official / 1024).toFixed(1)} KB`);
+  assert.deepEqual(nodeOnlyInputs(facade), []);
+  assert.ok(facade.gzipBytes < official / 2, `${facade.gzipBytes} bytes ≥ half of ${official}`);
 });
 
 test("the facade works cross-origin in headless Chromium", { skip, timeout: 20_000 }, async () => {

@@ -1,11 +1,11 @@
 // Every one of the 149 official methods exists on an instance, and the facade's method table agrees with the
-// official declarations, with shared/reference/methods.json (when present: set CHATWIRE_REFERENCE_DIR, default
-// /work/shared/reference) and with the generated bindings.
+// official declarations, with the table read from the official package (fixtures/official-methods.json) and with the
+// generated bindings.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { clientMethods, rpcMethods } from "../../client/generated/methods.js";
 import { officialMethods } from "../../client/official-methods.js";
 import { newChat } from "./helpers/chat-fixture.js";
@@ -18,13 +18,10 @@ interface ReferenceMethod {
   runtimeParamSchema: unknown;
 }
 
-const referencePath = join(process.env.CHATWIRE_REFERENCE_DIR ?? "/work/shared/reference", "methods.json");
-const hasReference = existsSync(referencePath);
-const referenceMethods = hasReference
-  ? Object.entries(
-      (JSON.parse(readFileSync(referencePath, "utf8")) as { domains: Record<string, ReferenceMethod[]> }).domains,
-    ).flatMap(([domain, methods]) => methods.map((method) => ({ ...method, domain })))
-  : [];
+const referencePath = fileURLToPath(new URL("./fixtures/official-methods.json", import.meta.url));
+const referenceMethods = Object.entries(
+  (JSON.parse(readFileSync(referencePath, "utf8")) as { domains: Record<string, ReferenceMethod[]> }).domains,
+).flatMap(([domain, methods]) => methods.map((method) => ({ ...method, domain })));
 const table = officialMethods as Record<string, (typeof officialMethods)[keyof typeof officialMethods]>;
 
 /** The methods class ChatSDK declares in the official index.d.ts (148; `once` is runtime-only). */
@@ -65,12 +62,12 @@ test("every method of the official declarations, plus once, exists on an instanc
   assertAllOnInstance(names);
 });
 
-test("methods.json lists 149 methods and every one exists on an instance", { skip: !hasReference }, () => {
+test("the official table lists 149 methods and every one exists on an instance", () => {
   assert.equal(referenceMethods.length, 149);
   assertAllOnInstance(referenceMethods.map((m) => m.name));
 });
 
-test("the method table equals methods.json: names, domains, allow-list, parameters, schemas", { skip: !hasReference }, () => {
+test("the method table equals the official table: names, domains, allow-list, parameters, schemas", () => {
   assert.deepEqual(Object.keys(table).sort(), referenceMethods.map((m) => m.name).sort());
   for (const method of referenceMethods) {
     const entry = table[method.name]!;

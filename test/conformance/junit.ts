@@ -1,5 +1,4 @@
 // A JUnit XML report of a run, one <testsuite> per driver and suite, for CI dashboards.
-import { writeFileSync } from "node:fs";
 import type { Verdict } from "./run.js";
 
 function esc(text: string): string {
@@ -36,8 +35,4 @@ export function junitXml(verdicts: readonly Verdict[]): string {
     return `  <testsuite name="${esc(name)}" tests="${list.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time.toFixed(3)}">\n${cases.join("\n")}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="chatwire-conformance">\n${suites.join("\n")}\n</testsuites>\n`;
-}
-
-export function writeJUnit(file: string, verdicts: readonly Verdict[]): void {
-  writeFileSync(file, junitXml(verdicts));
 }

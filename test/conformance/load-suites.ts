@@ -308,7 +308,7 @@ function parseStep(c: Checker, raw: unknown, path: string, index: number): Step 
       const o = c.object(raw, path, ["call", "as", "args", "userSig", "deviceID", "repeat", "expect", "expectBy", "note"], ["as"])!;
       const call = c.string(o.call, `${path}.call`) ?? "?";
       if (!CALLABLE.has(call) && !(call in WIRE_ONLY_CALLS)) {
-        c.add(`${path}.call`, `"${call}" is neither an official method the spec binds to an RPC nor one of ${Object.keys(WIRE_ONLY_CALLS).join(", ")}`);
+        c.add(`${path}.call`, `"${call}" is not an official method the spec binds to an RPC (nor one of ${Object.keys(WIRE_ONLY_CALLS).join(", ")})`);
       }
       if (o.args !== undefined) c.value(o.args, `${path}.args`, INPUT_OPS);
       if (o.userSig !== undefined && call !== "login") c.add(`${path}.userSig`, "only a login call takes userSig");

@@ -3,10 +3,11 @@
 import type { Driver } from "./drivers/driver.js";
 import { facadeDriver, loadFacade } from "./drivers/facade-driver.js";
 import { rpcDriver } from "./drivers/rpc-driver.js";
-import { writeJUnit } from "./junit.js";
 import { globToRegExp, loadKnownFailing, type KnownFailing, type KnownFailingEntry } from "./known-failing.js";
 import { loadSuites } from "./load-suites.js";
+import { formatReport, summarize, writeReport, type ReporterName } from "./reporters.js";
 import { runCase, type CaseResult } from "./runner.js";
+import { ConformanceSetupError } from "./setup-error.js";
 import type { DriverName, TestCase } from "./schema.js";
 import type { TargetFactory } from "./targets.js";
 
@@ -67,17 +68,16 @@ export function judge(result: CaseResult, testCase: TestCase, known: KnownFailin
   return { result, verdict: "fail", message: result.reason ?? "failed" };
 }
 
-/** The drivers asked for: each a driver, or why it cannot run. */
-export async function loadDrivers(names: readonly DriverName[]): Promise<Map<DriverName, Driver | string>> {
-  const drivers = new Map<DriverName, Driver | string>();
+/** The drivers asked for. */
+export async function loadDrivers(names: readonly DriverName[]): Promise<Map<DriverName, Driver>> {
+  const drivers = new Map<DriverName, Driver>();
   for (const name of names) {
     if (name === "rpc") drivers.set(name, rpcDriver);
     else {
       try {
-        const facade = await loadFacade();
-        drivers.set(name, facade ? facadeDriver(facade) : "client/index.ts (the TencentCloudChat facade) does not exist yet");
+        drivers.set(name, facadeDriver(await loadFacade()));
       } catch (err) {
-        // A facade that exists but does not load fails every facade case, without stopping the rpc ones.
+        // A facade that does not load fails every facade case, without stopping the rpc ones.
         const reason = `the facade failed to load: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
         drivers.set(name, { name, openDevice: () => Promise.reject(new Error(reason)) });
       }
@@ -93,33 +93,49 @@ export interface RunOptions {
   targets: TargetFactory;
   drivers: readonly DriverName[];
   /** Only the cases matching this glob, or any of these globs. */
-  filter?: string | readonly string[];
+  filter?: string | readonly string[] | undefined;
   /** Stop at the first case that fails the run (mutation testing: a killed mutant needs no further case). */
-  bail?: boolean;
-  /** Write a JUnit XML report here. */
-  junit?: string;
+  bail?: boolean | undefined;
+  /** A machine-readable report of the run, written to `output` (its folder is created) or else through `log`. */
+  reporter?: ReporterName | undefined;
+  output?: string | undefined;
   /** Print the traces of failures ("failures", the default), of every case ("all"), or none. */
-  traces?: "failures" | "all" | "none";
+  traces?: "failures" | "all" | "none" | undefined;
+  /** Progress and results, one line at a time. */
   log: (line: string) => void;
+  /** Where a report without an `output` file goes; default `log`. */
+  print?: ((text: string) => void) | undefined;
 }
 
-/** Runs the plan case by case and reports; `ok` is false when a case failed or a known-failing case passed. */
+/**
+ * Runs the plan case by case and reports; `ok` is false when a case failed or a known-failing case passed. Throws
+ * ConformanceSetupError, before any case runs, when the filter matches nothing or the target fails its preflight.
+ */
 export async function runConformance(options: RunOptions): Promise<{ ok: boolean; verdicts: Verdict[] }> {
   const suites = loadSuites();
-  const drivers = await loadDrivers(options.drivers);
   const plan = planCases(suites, options.drivers, options.filter);
+  if (plan.length === 0) {
+    throw new ConformanceSetupError(
+      options.filter ? `--filter ${[options.filter].flat().join(" ")} matches no case (names are driver/suite/case, e.g. rpc/user-status/**)` : "no case to run",
+    );
+  }
+  try {
+    await options.targets.preflight?.();
+  } catch (err) {
+    await options.targets.close();
+    throw err;
+  }
+  const drivers = await loadDrivers(options.drivers);
   const verdicts: Verdict[] = [];
   const known = new Map(options.drivers.map((d) => [d, loadKnownFailing(d)]));
-  for (const { driver: name, testCase, fullName } of plan) {
-    const driver = drivers.get(name)!;
-    const result: CaseResult =
-      typeof driver === "string"
-        ? { fullName, status: "skipped", durationMs: 0, reason: driver }
-        : await runCase(testCase, driver, options.targets);
+  const width = String(plan.length).length;
+  for (const [i, { driver: name, testCase, fullName }] of plan.entries()) {
+    const result: CaseResult = await runCase(testCase, drivers.get(name)!, options.targets);
     const verdict = judge(result, testCase, known.get(name)!);
     verdicts.push(verdict);
     const mark = { pass: "ok  ", fail: "FAIL", skip: "skip", "known-failing": "kf  ", "unexpected-pass": "FAIL" }[verdict.verdict];
-    options.log(`${mark} ${fullName} (${Math.round(result.durationMs)} ms)${verdict.verdict === "pass" ? "" : `: ${verdict.message}`}`);
+    const progress = `[${String(i + 1).padStart(width)}/${plan.length}]`;
+    options.log(`${progress} ${mark} ${fullName} (${Math.round(result.durationMs)} ms)${verdict.verdict === "pass" ? "" : `: ${verdict.message}`}`);
     const traces = options.traces ?? "failures";
     if (result.trace && (traces === "all" || (traces === "failures" && (verdict.verdict === "fail" || verdict.verdict === "unexpected-pass")))) {
       options.log(indent(result.trace));
@@ -130,13 +146,18 @@ export async function runConformance(options: RunOptions): Promise<{ ok: boolean
     }
   }
   await options.targets.close();
-  if (options.junit) writeJUnit(options.junit, verdicts);
-  const count = (k: VerdictKind) => verdicts.filter((v) => v.verdict === k).length;
+  const summary = summarize(verdicts, options.targets.description);
+  const { counts } = summary;
   options.log(
-    `\n${verdicts.length} cases against ${options.targets.description}: ${count("pass")} passed, ${count("fail")} failed, ` +
-      `${count("known-failing")} known failing, ${count("unexpected-pass")} known failing but passing, ${count("skip")} skipped`,
+    `\n${verdicts.length} cases against ${options.targets.description}: ${counts.pass} passed, ${counts.fail} failed, ` +
+      `${counts["known-failing"]} known failing, ${counts["unexpected-pass"]} known failing but passing, ${counts.skip} skipped`,
   );
-  return { ok: count("fail") === 0 && count("unexpected-pass") === 0, verdicts };
+  if (options.reporter) {
+    const report = formatReport(options.reporter, verdicts, summary);
+    if (options.output) writeReport(options.output, report);
+    else (options.print ?? options.log)(report);
+  }
+  return { ok: summary.ok, verdicts };
 }
 
 function indent(text: string): string {

@@ -1,18 +1,17 @@
-// Where cases run. In process: a fresh server per case (port 0, a manual clock, the case's option overrides) on one
-// storage engine: memory, a SQLite file in a temp directory, or a PostgreSQL schema of its own (dropped after); the
-// two durable engines can also restart the server on the same storage in the middle of a case. Remote: one shared
-// server at a URL, with its real clock and default options, so cases needing either are skipped and user IDs are
-// made unique per case run.
+// Where cases run. In process: a fresh server per case (a fresh database on the chosen storage engine, port 0, a
+// manual clock, the case's option overrides); on a durable engine (a SQLite file, PostgreSQL) it can also restart
+// the server on the same storage in the middle of a case. Remote: one shared server at a URL, with its real clock and
+// default options, so cases needing either are skipped and user IDs are made unique per case run.
 import { Http2SessionManager, createConnectTransport } from "@connectrpc/connect-node";
-import { createClient } from "@connectrpc/connect";
+import { ConnectError, createClient } from "@connectrpc/connect";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
+import { ErrorDetailSchema } from "../../gen/chatwire/v1/error_code_pb.js";
 import { SessionService } from "../../gen/chatwire/v1/session_pb.js";
+import { genUserSig } from "../../server/auth/user-sig.js";
 import { createManualClock, startServer, type ManualClock, type RunningServer, type ServerOptions } from "../../server/index.js";
+import { ConformanceSetupError } from "./setup-error.js";
 import type { Requirement, TestCase } from "./schema.js";
+import { freshStorage, type EngineName } from "../support/storage-engines.js";
 
 /** A server one case runs against. */
 export interface Target {
@@ -37,101 +36,32 @@ export interface Target {
 }
 
 export interface TargetFactory {
-  /** A short description for reports, e.g. "in-process (memory)" or the URL. */
+  /** A short description for reports, e.g. "in-process" or the URL. */
   readonly description: string;
   /** The requirements its targets meet. */
   readonly capabilities: ReadonlySet<Requirement>;
   start(testCase: TestCase): Promise<Target>;
+  /** Checks, before any case, that the target can run cases at all (reachable, accepts the key); throws one line. */
+  preflight?(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The storage engines an in-process server can run on. */
-export const STORAGE_ENGINES = ["memory", "sqlite", "postgres"] as const;
-export type StorageEngine = (typeof STORAGE_ENGINES)[number];
-
-/** The PostgreSQL server in-process targets use: env CHATWIRE_TEST_PG_URL, else database `test` on 127.0.0.1:5432. */
-export const TEST_PG_URL = process.env.CHATWIRE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-
-/** Why PostgreSQL cannot be used for in-process targets, or undefined when it can. */
-export async function postgresUnavailable(url = TEST_PG_URL): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (err) {
-    return `PostgreSQL not reachable at ${url}: ${err instanceof Error ? err.message : String(err)}`;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-/** Hands out one fresh storage per case: the `storage` option of startServer, and how to delete it after. */
-interface StoragePool {
-  next(): Promise<{ spec: string; drop(): Promise<void> }>;
-  close(): Promise<void>;
-}
-
-function storagePool(engine: StorageEngine): StoragePool {
-  switch (engine) {
-    case "memory":
-      return { next: async () => ({ spec: "memory", drop: async () => {} }), close: async () => {} };
-    case "sqlite": {
-      let dir: string | undefined;
-      let n = 0;
-      return {
-        async next() {
-          dir ??= mkdtempSync(join(tmpdir(), "chatwire-conformance-"));
-          const caseDir = join(dir, `case-${n++}`);
-          return { spec: join(caseDir, "chatwire.db"), drop: async () => rmSync(caseDir, { recursive: true, force: true }) };
-        },
-        async close() {
-          if (dir) rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    }
-    case "postgres": {
-      let admin: Promise<pg.Client> | undefined;
-      const prefix = `chatwire_conformance_${process.pid}_${randomBytes(3).toString("hex")}`;
-      let n = 0;
-      return {
-        async next() {
-          admin ??= (async () => {
-            const client = new pg.Client({ connectionString: TEST_PG_URL, connectionTimeoutMillis: 2_000 });
-            await client.connect();
-            return client;
-          })();
-          const client = await admin;
-          const schema = `${prefix}_${n++}`;
-          await client.query(`CREATE SCHEMA ${schema}`);
-          const separator = TEST_PG_URL.includes("?") ? "&" : "?";
-          return {
-            spec: `${TEST_PG_URL}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-            drop: async () => void (await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)),
-          };
-        },
-        async close() {
-          if (admin) await (await admin).end();
-        },
-      };
-    }
-  }
-}
-
-/** A fresh in-process server per case on `storage` (default memory); the durable engines can restart it. */
-export function inProcessTargets(options: { storage?: StorageEngine } = {}): TargetFactory {
-  const engine = options.storage ?? "memory";
-  const pool = storagePool(engine);
+/**
+ * A fresh in-process server per case, on a fresh database of `engine` (default: SQLite in memory). On a durable
+ * engine the runner can restart it on the same storage (`requires: [restart]`).
+ */
+export function inProcessTargets(engine: EngineName = "memory"): TargetFactory {
   const capabilities = new Set<Requirement>(["manual-clock", "server-options"]);
   if (engine !== "memory") capabilities.add("restart");
   return {
-    description: `in-process (${engine})`,
+    description: engine === "memory" ? "in-process" : `in-process (${engine})`,
     capabilities,
     async start(testCase) {
       const clock = createManualClock();
-      const storage = await pool.next();
+      const slot = await freshStorage(engine);
       const serverOptions: ServerOptions = {
         port: 0,
-        storage: storage.spec,
+        storage: slot.storage,
         logLevel: "silent",
         secretKey: randomBytes(32).toString("hex"),
         clock,
@@ -141,7 +71,7 @@ export function inProcessTargets(options: { storage?: StorageEngine } = {}): Tar
       try {
         server = await startServer(serverOptions);
       } catch (err) {
-        await storage.drop();
+        await slot.dispose();
         throw err;
       }
       return {
@@ -152,7 +82,7 @@ export function inProcessTargets(options: { storage?: StorageEngine } = {}): Tar
         secretKey: server.secretKey,
         clock,
         inspectSessions: (userId) => server.inspectSessions(userId),
-        restart: capabilities.has("restart")
+        restart: slot.durable
           ? async () => {
               await server.close();
               server = await startServer(serverOptions);
@@ -160,16 +90,16 @@ export function inProcessTargets(options: { storage?: StorageEngine } = {}): Tar
           : undefined,
         now: async () => clock.now(),
         shared: false,
-        async close() {
+        close: async () => {
           try {
             await server.close();
           } finally {
-            await storage.drop();
+            await slot.dispose();
           }
         },
       };
     },
-    close: () => pool.close(),
+    close: async () => {},
   };
 }
 
@@ -196,6 +126,27 @@ export function remoteTargets(options: RemoteOptions): TargetFactory {
         shared: true,
         close: async () => {},
       };
+    },
+    async preflight() {
+      const fail = (what: string, err: unknown) => {
+        const code = err instanceof ConnectError ? err.findDetails(ErrorDetailSchema)[0]?.code : undefined;
+        const reason = err instanceof ConnectError ? err.rawMessage : String(err);
+        return new ConformanceSetupError(`${what}: ${reason}${code === undefined ? "" : ` (code ${code})`}`);
+      };
+      let serverTime: bigint;
+      try {
+        serverTime = (await session.getServerTime({}, { timeoutMs: 10_000 })).serverTime;
+      } catch (err) {
+        throw fail(`cannot reach a Chatwire server at ${url}`, err);
+      }
+      const userId = `preflight_${randomBytes(4).toString("hex")}`;
+      const userSig = genUserSig({ sdkAppId: options.sdkAppID, secretKey: options.secretKey, userId, expireSeconds: 300, nowMs: Number(serverTime) });
+      try {
+        const { sessionToken } = await session.login({ userId, userSig, platform: "conformance" }, { timeoutMs: 10_000 });
+        await session.logout({}, { headers: { authorization: `Bearer ${sessionToken}` }, timeoutMs: 10_000 });
+      } catch (err) {
+        throw fail(`${url} refuses a UserSig for SDKAppID ${options.sdkAppID} signed with the given secret key (check --sdk-app-id and --secret-key)`, err);
+      }
     },
     close: async () => sessionManager.abort(),
   };

@@ -22,6 +22,15 @@ export const CASES: Readonly<Record<string, readonly string[]>> = {
   accounts: ["presence-admin/import-accounts/**", "user-status/get-user-status/imported-user-exists"],
 };
 
+/**
+ * Domains not yet brought to the bar, each with why: `npm run mutation` leaves them out (and CI does not gate on
+ * them) until their cases kill 80 % of their mutants; measure one with `npm run mutation -- --domain <name>`, then
+ * delete its entry and commit its test/mutation/incremental/<name>.json.
+ */
+export const PENDING: Readonly<Record<string, string>> = {
+  translation: "one conformance case so far (merged before mutation testing); its owner adds the cases that pin it down",
+};
+
 export interface Domain {
   /** The folder's name, e.g. presence. */
   name: string;
@@ -31,6 +40,8 @@ export interface Domain {
   mutate: string;
   /** The conformance cases that test them (globs over suite/case). */
   cases: readonly string[];
+  /** Why the domain is not measured by default (PENDING), if it is not. */
+  pending?: string;
 }
 
 /** The domains under `root`/server, sorted by name; throws when a domain has no cases to test it with. */
@@ -48,7 +59,7 @@ export function discoverDomains(root = "."): Domain[] {
       problems.push(`${SERVER_DIR}/${name}/ serves RPCs but has no suite ${name}.yaml and no entry in CASES (test/mutation/domains.ts)`);
       continue;
     }
-    domains.push({ name, dir: `${SERVER_DIR}/${name}`, mutate: `${SERVER_DIR}/${name}/**/*.ts`, cases });
+    domains.push({ name, dir: `${SERVER_DIR}/${name}`, mutate: `${SERVER_DIR}/${name}/**/*.ts`, cases, ...(PENDING[name] ? { pending: PENDING[name] } : {}) });
   }
   for (const name of Object.keys(CASES)) {
     if (!domains.some((d) => d.name === name) && !problems.some((p) => p.includes(`/${name}/`))) {

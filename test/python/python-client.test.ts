@@ -1,7 +1,8 @@
 // Bindings for another language: generates the Python bindings with buf.gen.python.yaml into a temp folder and runs
 // clients/python/chatwire_client.py (gRPC over h2c) against an in-process server. Two users: alice subscribes to
 // bob and sees his status change on her event stream. Skipped when protoc, grpc_python_plugin or python3-grpcio
-// is missing (apt-get install protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-protobuf).
+// is missing (apt-get install protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-protobuf) — except in
+// CI (CI set), where a missing tool fails the run instead of skipping it silently.
 import assert from "node:assert/strict";
 import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -41,7 +42,12 @@ function runClient(pythonPath: string, args: string[]): Promise<Run> {
   });
 }
 
-const skip = missingPrerequisite();
+const missing = missingPrerequisite();
+const skip = process.env.CI ? false : missing;
+
+test("the Python toolchain is installed where CI runs", { skip: !process.env.CI }, () => {
+  assert.equal(missing, undefined, `CI is set but ${missing}`);
+});
 
 describe("Python client over gRPC", { skip }, () => {
   let server: RunningServer;

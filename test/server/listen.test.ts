@@ -12,7 +12,7 @@ describe("listener", () => {
   it("answers HTTP/1.1", async () => {
     const res = await fetch(`${server.url}/healthz`);
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { status: "ok" });
+    assert.deepEqual(await res.json(), { status: "ok", version: server.version });
   });
 
   it("answers h2c on the same port", async () => {
@@ -26,7 +26,7 @@ describe("listener", () => {
         req.on("end", () => resolve(text));
         req.on("error", reject);
       });
-      assert.deepEqual(JSON.parse(body), { status: "ok" });
+      assert.deepEqual(JSON.parse(body), { status: "ok", version: server.version });
     } finally {
       session.close();
     }

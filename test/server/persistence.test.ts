@@ -1,46 +1,22 @@
-// What a user notices across a restart with the default (SQLite) storage: accounts, custom status and
-// subscriptions survive; a subscriber still hears of changes without subscribing again.
+// What a user notices across a restart, on SQLite and PostgreSQL: accounts, custom status and subscriptions
+// survive; a subscriber still hears of changes without subscribing again; a custom-status clearing due 30 s after
+// logout still happens when the server restarted in between.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, describe, it } from "node:test";
-import pg from "pg";
+import { describe, it } from "node:test";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { EventService } from "../../gen/chatwire/v1/event_pb.js";
+import { EventService, type StreamEventsResponse } from "../../gen/chatwire/v1/event_pb.js";
 import { SessionService } from "../../gen/chatwire/v1/session_pb.js";
 import { UserStatusService } from "../../gen/chatwire/v1/user_status_pb.js";
 import { genUserSig } from "../../server/auth/user-sig.js";
-import { startServer } from "../../server/index.js";
+import { createManualClock, startServer } from "../../server/index.js";
+import { freshStorage, skipReason } from "../support/storage-engines.js";
 
-const dir = mkdtempSync(join(tmpdir(), "chatwire-persist-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
 const baseOptions = { logLevel: "silent", secretKey: "persist-key", sdkAppID: 1400000001 };
-const PG_URL = process.env.CHATWIRE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-/** A fresh PostgreSQL schema for this run, or undefined when no server is reachable. */
-async function pgSchemaUrl(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 1000 });
-  try {
-    await client.connect();
-  } catch {
-    return undefined;
-  }
-  const schema = `chatwire_persist_${process.pid}_${Date.now()}`;
-  await client.query(`CREATE SCHEMA ${schema}`);
-  return {
-    url: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-    drop: async () => {
-      await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      await client.end();
-    },
-  };
-}
-
-async function connect(url: string, userId: string) {
+async function connect(url: string, userId: string, nowMs = Date.now()) {
   const transport = createConnectTransport({ baseUrl: url, httpVersion: "2", useBinaryFormat: true });
-  const userSig = genUserSig({ sdkAppId: baseOptions.sdkAppID, secretKey: baseOptions.secretKey, userId, expireSeconds: 600, nowMs: Date.now() });
+  const userSig = genUserSig({ sdkAppId: baseOptions.sdkAppID, secretKey: baseOptions.secretKey, userId, expireSeconds: 600, nowMs });
   const { sessionToken } = await createClient(SessionService, transport).login({ userId, userSig });
   const headers = { authorization: `Bearer ${sessionToken}` };
   return { transport, headers, status: createClient(UserStatusService, transport), events: createClient(EventService, transport) };
@@ -79,16 +55,67 @@ async function keepsStateAcrossRestart(storage: string): Promise<void> {
     }
 }
 
-describe("persistence", () => {
-  it("keeps custom status and subscriptions across a restart (SQLite, the default)", () => keepsStateAcrossRestart(join(dir, "chat.db")));
+/** The custom status is cleared 30 s after logout even when the server restarts in between. */
+async function clearsCustomStatusAcrossRestart(storage: string): Promise<void> {
+  const clock = createManualClock();
+  const options = { ...baseOptions, storage, clock };
+  let server = await startServer(options);
+  const alice = await connect(server.url, "alice", clock.now());
+  await alice.status.setSelfStatus({ customStatus: "away" }, { headers: alice.headers });
+  await createClient(SessionService, alice.transport).logout({}, { headers: alice.headers });
+  clock.advance(10_000);
+  await server.close();
 
-  it("keeps custom status and subscriptions across a restart (PostgreSQL)", async (t) => {
-    const pgTarget = await pgSchemaUrl();
-    if (!pgTarget) return t.skip(`PostgreSQL not reachable at ${PG_URL}`);
-    try {
-      await keepsStateAcrossRestart(pgTarget.url);
-    } finally {
-      await pgTarget.drop();
+  clock.advance(5_000);
+  server = await startServer(options);
+  try {
+    const bob = await connect(server.url, "bob", clock.now());
+    const statusOf = async () =>
+      (await bob.status.getUserStatus({ userIdList: ["alice"] }, { headers: bob.headers })).successUserList[0]?.customStatus;
+    assert.equal(await statusOf(), "away");
+    await bob.status.subscribeUserStatus({ userIdList: ["alice"] }, { headers: bob.headers });
+    const abort = new AbortController();
+    const stream = bob.events.streamEvents({}, { headers: bob.headers, signal: abort.signal })[Symbol.asyncIterator]();
+    await stream.next(); // open
+    clock.advance(14_999);
+    assert.equal(await statusOf(), "away");
+    clock.advance(1);
+    for (;;) {
+      const frame: StreamEventsResponse = (await stream.next()).value!;
+      const cleared = frame.events.some(
+        (e) => e.payload.case === "userStatusUpdated" && e.payload.value.userStatusList.some((s) => s.userId === "alice" && s.customStatus === ""),
+      );
+      if (cleared) break;
     }
-  });
+    assert.equal(await statusOf(), "");
+    abort.abort();
+  } finally {
+    await server.close();
+  }
+}
+
+describe("persistence", () => {
+  for (const engine of ["sqlite", "postgres"] as const) {
+    it(`keeps custom status and subscriptions across a restart (${engine})`, async (t) => {
+      const skip = await skipReason(engine);
+      if (skip) return t.skip(skip);
+      const slot = await freshStorage(engine);
+      try {
+        await keepsStateAcrossRestart(slot.storage);
+      } finally {
+        await slot.dispose();
+      }
+    });
+
+    it(`clears the custom status 30 s after logout across a restart (${engine})`, async (t) => {
+      const skip = await skipReason(engine);
+      if (skip) return t.skip(skip);
+      const slot = await freshStorage(engine);
+      try {
+        await clearsCustomStatusAcrossRestart(slot.storage);
+      } finally {
+        await slot.dispose();
+      }
+    });
+  }
 });

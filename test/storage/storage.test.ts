@@ -1,158 +1,86 @@
-// One suite, three back ends: memory, SQLite (a temp file, reopened to prove durability) and PostgreSQL (a schema per
-// opened storage, dropped at the end; skipped when no server answers on 127.0.0.1:5432 within a second).
+// The stores, written once on Kysely, run on every engine from one test body: SQLite in memory, a SQLite file
+// (reopened to prove durability) and PostgreSQL (a schema of its own, dropped after; skipped locally when no server
+// answers, a failure when CI is set).
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import pg from "pg";
-import { createMemoryStorage } from "../../server/storage/memory.js";
-import { openStorage } from "../../server/storage/open-storage.js";
-import { openPostgresStorage } from "../../server/storage/postgres.js";
-import { openSqliteStorage } from "../../server/storage/sqlite.js";
-import type { PresenceRecord, Storage } from "../../server/storage/storage.js";
+import { describe, test } from "node:test";
+import { createAccountStore, type AccountStore } from "../../server/accounts/account-store.js";
+import {
+  createPresenceStore,
+  createSubscriptionStore,
+  type PresenceRecord,
+  type PresenceStore,
+  type SubscriptionStore,
+} from "../../server/presence/presence-store.js";
+import type { Db } from "../../server/storage/db.js";
+import { openDatabase } from "../../server/storage/open-storage.js";
+import { ENGINES, freshStorage, skipReason, type EngineName } from "../support/storage-engines.js";
 
-/** An opened storage; `reopen` closes it and opens the same data again (a fresh, empty one for memory). */
+interface Stores {
+  db: Db;
+  accounts: AccountStore;
+  presence: PresenceStore;
+  subscriptions: SubscriptionStore;
+}
+
+/** Opened stores; `reopen` closes them and opens the same data again (a fresh, empty database for memory). */
 interface Handle {
-  storage: Storage;
+  storage: Stores;
   reopen(): Promise<void>;
 }
 
-interface Backend {
-  durable: boolean;
-  open(): Promise<Handle>;
-  dispose(): Promise<void>;
+async function openStores(spec: string): Promise<Stores> {
+  const db = await openDatabase(spec);
+  return { db, accounts: createAccountStore(db), presence: createPresenceStore(db), subscriptions: createSubscriptionStore(db) };
 }
 
-type Setup = () => Promise<Backend | { skip: string }>;
-
-const PG_URLS = ["postgres://postgres@127.0.0.1:5432/test", "postgres://127.0.0.1:5432/test"];
-
-const setupMemory: Setup = async () => ({
-  durable: false,
-  async open() {
-    const handle: Handle = {
-      storage: createMemoryStorage(),
-      async reopen() {
-        await handle.storage.close();
-        handle.storage = createMemoryStorage();
-      },
-    };
-    return handle;
-  },
-  async dispose() {},
-});
-
-const setupSqlite: Setup = async () => {
-  const dir = mkdtempSync(join(tmpdir(), "chatwire-storage-"));
-  let n = 0;
-  return {
-    durable: true,
-    async open() {
-      // A nested path proves that missing parent directories are created.
-      const path = join(dir, `run-${n++}`, "nested", "chatwire.db");
-      const handle: Handle = {
-        storage: openSqliteStorage(path),
-        async reopen() {
-          await handle.storage.close();
-          handle.storage = openSqliteStorage(path);
-        },
-      };
-      return handle;
-    },
-    async dispose() {
-      rmSync(dir, { recursive: true, force: true });
+async function openHandle(spec: string): Promise<Handle> {
+  const handle: Handle = {
+    storage: await openStores(spec),
+    async reopen() {
+      await handle.storage.db.close();
+      handle.storage = await openStores(spec);
     },
   };
-};
-
-const setupPostgres: Setup = async () => {
-  const found = await connectFirst(PG_URLS);
-  if (!found) return { skip: "postgres not reachable" };
-  const { admin, url } = found;
-  const prefix = `chatwire_test_${process.pid}_${Date.now().toString(36)}`;
-  const schemas: string[] = [];
-  return {
-    durable: true,
-    async open() {
-      const schema = `${prefix}_${schemas.length}`;
-      schemas.push(schema);
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      const scopedUrl = `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-      const handle: Handle = {
-        storage: await openPostgresStorage(scopedUrl),
-        async reopen() {
-          await handle.storage.close();
-          handle.storage = await openPostgresStorage(scopedUrl);
-        },
-      };
-      return handle;
-    },
-    async dispose() {
-      for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.end();
-    },
-  };
-};
-
-async function connectFirst(urls: readonly string[]): Promise<{ admin: pg.Client; url: string } | undefined> {
-  for (const url of urls) {
-    const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-    admin.on("error", () => {});
-    try {
-      await admin.connect();
-      return { admin, url };
-    } catch {
-      await admin.end().catch(() => {});
-    }
-  }
-  return undefined;
+  return handle;
 }
 
+/** A record as the store returns it: devices is a null-prototype map (a device may be named "__proto__"). */
 function record(userId: string, overrides: Partial<PresenceRecord> = {}): PresenceRecord {
   return {
     userId,
     customStatus: "",
-    devices: {},
     loggedOut: false,
     lastActiveTime: 0,
     updateTime: 1_700_000_000_000,
     ...overrides,
+    devices: Object.assign(Object.create(null) as Record<string, string>, overrides.devices ?? {}),
   };
 }
 
-async function targets(storage: Storage, subscriberId: string, nowMs: number): Promise<string[]> {
+async function targets(storage: Stores, subscriberId: string, nowMs: number): Promise<string[]> {
   const { entries } = await storage.subscriptions.list(subscriberId, nowMs, 0, 1000);
   return entries.map((sub) => sub.targetId);
 }
 
-function storageSuite(name: string, setup: Setup): void {
-  describe(name, () => {
-    let backend: Backend | { skip: string } = { skip: "setup did not run" };
-    before(async () => {
-      backend = await setup();
-    });
-    after(async () => {
-      if ("open" in backend) await backend.dispose();
-    });
-
-    function it(title: string, body: (handle: Handle, backend: Backend) => Promise<void>): void {
+function storageSuite(engine: EngineName): void {
+  describe(engine, () => {
+    function it(title: string, body: (handle: Handle, backend: { durable: boolean }) => Promise<void>): void {
       test(title, async (t) => {
-        if (!("open" in backend)) {
-          t.skip(backend.skip);
-          return;
-        }
-        const handle = await backend.open();
+        const skip = await skipReason(engine);
+        if (skip) return t.skip(skip);
+        const slot = await freshStorage(engine);
+        const handle = await openHandle(slot.storage);
         try {
-          await body(handle, backend);
+          await body(handle, slot);
         } finally {
-          await handle.storage.close();
+          await handle.storage.db.close();
+          await slot.dispose();
         }
       });
     }
 
-    it("reports its kind", async ({ storage }) => {
-      assert.equal(storage.kind, name);
+    it("reports its engine", async ({ storage }) => {
+      assert.equal(storage.db.engine, engine === "postgres" ? "postgres" : "sqlite");
     });
 
     it("accounts: ensure creates only missing accounts, existing returns the subset", async ({ storage }) => {
@@ -166,7 +94,7 @@ function storageSuite(name: string, setup: Setup): void {
     it("presence: put then get roundtrips every field, devices included", async ({ storage }) => {
       const alice = record("alice", {
         customStatus: "busy ☕",
-        devices: { web: "1", "ios-1": "0", pad: "custom" },
+        devices: { web: "1", "ios-1": "0", pad: "custom", ["__proto__"]: "2" },
         loggedOut: true,
         lastActiveTime: 1_700_000_000_123,
         updateTime: 1_700_000_000_456,
@@ -311,51 +239,8 @@ function storageSuite(name: string, setup: Setup): void {
         { subscriberId: "alice", targetId: "z", expireTime: 0, createTime: 1000 },
         { subscriberId: "bob", targetId: "x", expireTime: 0, createTime: 2000 },
       ]);
-      assert.deepEqual(await createMemoryStorage().subscriptions.loadAll(0), []);
     });
   });
 }
 
-storageSuite("memory", setupMemory);
-storageSuite("sqlite", setupSqlite);
-storageSuite("postgres", setupPostgres);
-
-describe("openStorage", () => {
-  test("'memory' opens the memory back end", async () => {
-    const storage = await openStorage("memory");
-    assert.equal(storage.kind, "memory");
-    await storage.close();
-  });
-
-  test("a path opens SQLite there", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "chatwire-open-"));
-    try {
-      const storage = await openStorage(join(dir, "x", "db.sqlite"));
-      assert.equal(storage.kind, "sqlite");
-      await storage.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  test("a postgres:// or postgresql:// URL opens PostgreSQL", async (t) => {
-    const found = await connectFirst(PG_URLS);
-    if (!found) {
-      t.skip("postgres not reachable");
-      return;
-    }
-    const schema = `chatwire_test_${process.pid}_${Date.now().toString(36)}_open`;
-    await found.admin.query(`CREATE SCHEMA ${schema}`);
-    try {
-      const options = `?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-      for (const url of [found.url, found.url.replace(/^postgres:/, "postgresql:")]) {
-        const storage = await openStorage(url + options);
-        assert.equal(storage.kind, "postgres");
-        await storage.close();
-      }
-    } finally {
-      await found.admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await found.admin.end();
-    }
-  });
-});
+for (const engine of ENGINES) storageSuite(engine);

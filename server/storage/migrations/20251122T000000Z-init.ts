@@ -1,59 +1,49 @@
-// The first schema: accounts, presence records and status subscriptions. Times are Unix milliseconds. PostgreSQL IDs use
-// the "C" collation so that ordering is code point order, like SQLite's BINARY.
-import type { Migration } from "./migration.js";
+// The first schema: accounts, presence records and status subscriptions. Times are Unix milliseconds, flags 0/1,
+// JSON as text, on both engines. `ifNotExists` lets a database made by the pre-Kysely server adopt this migration.
+import type { Kysely, Migration } from "kysely";
+import { idType, keyedTable } from "./schema.js";
 
 export const init: Migration = {
-  id: "20251122T000000Z-init",
-  sqlite: `
-    CREATE TABLE account (
-      user_id TEXT PRIMARY KEY,
-      create_time INTEGER NOT NULL
-    ) WITHOUT ROWID;
+  async up(db: Kysely<any>) {
+    await keyedTable(
+      db,
+      db.schema
+        .createTable("account")
+        .ifNotExists()
+        .addColumn("user_id", idType(db), (c) => c.primaryKey())
+        .addColumn("create_time", "bigint", (c) => c.notNull()),
+    ).execute();
 
-    CREATE TABLE presence (
-      user_id TEXT PRIMARY KEY,
-      custom_status TEXT NOT NULL,
-      devices TEXT NOT NULL CHECK (json_valid(devices)),
-      logged_out INTEGER NOT NULL,
-      last_active_time INTEGER NOT NULL,
-      update_time INTEGER NOT NULL
-    ) WITHOUT ROWID;
+    await keyedTable(
+      db,
+      db.schema
+        .createTable("presence")
+        .ifNotExists()
+        .addColumn("user_id", idType(db), (c) => c.primaryKey())
+        .addColumn("custom_status", "text", (c) => c.notNull())
+        .addColumn("devices", "text", (c) => c.notNull())
+        .addColumn("logged_out", "bigint", (c) => c.notNull())
+        .addColumn("last_active_time", "bigint", (c) => c.notNull())
+        .addColumn("update_time", "bigint", (c) => c.notNull()),
+    ).execute();
 
-    CREATE TABLE subscription (
-      subscriber_id TEXT NOT NULL,
-      target_id TEXT NOT NULL,
-      expire_time INTEGER NOT NULL,
-      create_time INTEGER NOT NULL,
-      PRIMARY KEY (subscriber_id, target_id)
-    ) WITHOUT ROWID;
-
-    -- Eviction and paging walk a subscriber's subscriptions oldest first.
-    CREATE INDEX subscription_age ON subscription (subscriber_id, create_time, target_id);
-  `,
-  postgres: `
-    CREATE TABLE account (
-      user_id TEXT COLLATE "C" PRIMARY KEY,
-      create_time BIGINT NOT NULL
-    );
-
-    CREATE TABLE presence (
-      user_id TEXT COLLATE "C" PRIMARY KEY,
-      custom_status TEXT NOT NULL,
-      devices JSONB NOT NULL,
-      logged_out BOOLEAN NOT NULL,
-      last_active_time BIGINT NOT NULL,
-      update_time BIGINT NOT NULL
-    );
-
-    CREATE TABLE subscription (
-      subscriber_id TEXT COLLATE "C" NOT NULL,
-      target_id TEXT COLLATE "C" NOT NULL,
-      expire_time BIGINT NOT NULL,
-      create_time BIGINT NOT NULL,
-      PRIMARY KEY (subscriber_id, target_id)
-    );
-
-    -- Eviction and paging walk a subscriber's subscriptions oldest first.
-    CREATE INDEX subscription_age ON subscription (subscriber_id, create_time, target_id);
-  `,
+    await keyedTable(
+      db,
+      db.schema
+        .createTable("subscription")
+        .ifNotExists()
+        .addColumn("subscriber_id", idType(db), (c) => c.notNull())
+        .addColumn("target_id", idType(db), (c) => c.notNull())
+        .addColumn("expire_time", "bigint", (c) => c.notNull())
+        .addColumn("create_time", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("subscription_pk", ["subscriber_id", "target_id"]),
+    ).execute();
+    // Eviction and paging walk a subscriber's subscriptions oldest first.
+    await db.schema
+      .createIndex("subscription_age")
+      .ifNotExists()
+      .on("subscription")
+      .columns(["subscriber_id", "create_time", "target_id"])
+      .execute();
+  },
 };

@@ -1,7 +1,10 @@
-// Every migration, oldest first. Append new ones; never edit or reorder an applied one.
+// Every migration by name; names are UTC timestamps plus a slug and run in ascending order. Append new ones; never
+// edit, rename or reorder one that has shipped.
+import type { Migration } from "kysely";
 import { init } from "./20251122T000000Z-init.js";
-import type { Migration } from "./migration.js";
+import { timers } from "./20261128T000000Z-timers.js";
 
-export type { Migration } from "./migration.js";
-
-export const migrations: readonly Migration[] = [init];
+export const migrations: Readonly<Record<string, Migration>> = {
+  "20251122T000000Z-init": init,
+  "20261128T000000Z-timers": timers,
+};

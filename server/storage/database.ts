@@ -1,0 +1,7 @@
+// Every table of the server, for Kysely's types. Each domain declares its tables beside the store that owns them
+// and adds them here; no domain reads another's tables.
+import type { AccountTables } from "../accounts/account-store.js";
+import type { PresenceTables } from "../presence/presence-store.js";
+import type { TimerTables } from "../timers/timer-store.js";
+
+export interface Database extends AccountTables, PresenceTables, TimerTables {}
