@@ -18,8 +18,17 @@ export const CASES: Readonly<Record<string, readonly string[]>> = {
   presence: ["user-status/**", "presence-admin/**"],
   // Login, logout, UserSig expiry, and session liveness: the offline timeout and several devices of one user.
   sessions: ["session/**", "user-status/online-status/**", "user-status/custom-status/**"],
-  // Account import, and which users exist for the status queries.
-  accounts: ["presence-admin/import-accounts/**", "user-status/get-user-status/imported-user-exists"],
+  // Account import, and which users exist: the status queries' and subscriptions' unknown users, and after a
+  // restart (nothing remembered in memory).
+  accounts: [
+    "presence-admin/import-accounts/**",
+    "presence-admin/durability/**",
+    "user-status/get-user-status/**",
+    "user-status/subscribe-user-status/unknown-user-fails-70107",
+    "presence-admin/get-presence/unknown-users-left-out",
+    "presence-admin/subscribe-presence/unknown-users-left-out",
+    "user-status/durability/**",
+  ],
 };
 
 /**
