@@ -161,14 +161,20 @@ withSettings(
 program
   .command("conformance")
   .description(
-    "Run the conformance suite. With --url against that server (cases needing a manual clock or server options are " +
-      "skipped; a preflight checks the server answers and accepts the key); without, against in-process servers.",
+    "Run the conformance suite. With --url against that server (cases needing a manual clock, server options or a " +
+      "restart are skipped; a preflight checks the server answers and accepts the key); without, against in-process servers.",
   )
   .option("--url <url>", "the server's base URL, e.g. http://127.0.0.1:8080")
   .option("--sdk-app-id <id>", "the server's SDKAppID (env CHATWIRE_SDK_APP_ID)")
   .option("--secret-key <key>", "the server's secret key, to sign UserSigs (env CHATWIRE_SECRET_KEY)")
   .addOption(new Option("--driver <driver>", "drive the server with raw RPCs, the TencentCloudChat facade, or both").choices(["rpc", "facade", "both"]).default("both"))
-  .option("--filter <glob>", "run the cases whose driver/suite/case or suite/case matches (* within a segment, ** across)")
+  .addOption(
+    new Option("--storage <engine>", "in-process servers' storage; cases that restart the server need sqlite or postgres (env CHATWIRE_TEST_PG_URL)")
+      .choices(["memory", "sqlite", "postgres"])
+      .default("memory"),
+  )
+  .option("--filter <glob>", "run the cases whose driver/suite/case or suite/case matches (* within a segment, ** across); repeat to run the cases any matches, in that order", (glob: string, globs: string[] = []) => [...globs, glob])
+  .option("--bail", "stop at the first failing case")
   .addOption(new Option("--reporter <format>", "also write a machine-readable report").choices(["json", "junit", "tap"]))
   .option("-o, --output <file>", "write the report to this file (its folder is created); without it the report goes to stdout and progress to stderr")
   .option("--junit <file>", "same as --reporter junit --output <file>")
@@ -180,7 +186,9 @@ program
         sdkAppId?: string;
         secretKey?: string;
         driver: string;
-        filter?: string;
+        storage: "memory" | "sqlite" | "postgres";
+        filter?: string[];
+        bail?: boolean;
         reporter?: "json" | "junit" | "tap";
         output?: string;
         junit?: string;
@@ -199,13 +207,14 @@ program
         const toStderr = reporter !== undefined && output === undefined;
         // Loaded only here: `serve` must not need the suite.
         const { runConformance, remoteTargets, inProcessTargets, ConformanceSetupError } = await import("../test/conformance/index.js");
-        const targets = options.url ? remoteTargets({ url: options.url, sdkAppID: sdkAppID!, secretKey: secretKey! }) : inProcessTargets();
+        const targets = options.url ? remoteTargets({ url: options.url, sdkAppID: sdkAppID!, secretKey: secretKey! }) : inProcessTargets(options.storage);
         let ok: boolean;
         try {
           ({ ok } = await runConformance({
             targets,
             drivers: options.driver === "both" ? ["rpc", "facade"] : [options.driver as "rpc" | "facade"],
             filter: options.filter,
+            bail: options.bail,
             reporter,
             output,
             traces: options.trace,

@@ -52,6 +52,7 @@ export function createSessionHandlers(deps: SessionHandlerDeps): ServiceImpl<typ
         userSigExpireTime: BigInt(session.userSigExpireAt),
         repeatLogin: repeat,
         eventSequence: deps.bus.lastSequence(),
+        // Stryker disable next-line OptionalChaining: a query of oneself always answers one's own status
         statusType: status?.statusType,
       });
       deps.afterLogin?.(session);

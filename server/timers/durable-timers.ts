@@ -50,9 +50,13 @@ export class DurableTimers {
     this.handlers.set(kind, handler);
   }
 
-  /** Arms the stored timers due soon, and keeps looking every half horizon. */
+  /**
+   * Arms the stored timers due soon, and keeps looking every half horizon. Timers that fell due while no server ran
+   * have fired when it resolves, so the server answers nothing from before them.
+   */
   async start(): Promise<void> {
     await this.look();
+    await this.settled();
   }
 
   /** Sets (or moves) the timer of (kind, key) to fire at `due`; resolves once it is durable. */
@@ -109,6 +113,12 @@ export class DurableTimers {
     const existing = this.armed.get(key_);
     if (existing?.due === timer.due) return;
     existing?.handle.cancel();
+    if (timer.due <= this.clock.now()) {
+      // Overdue (due while no server ran, or just now): fire at once rather than at the clock's next tick.
+      this.armed.delete(key_);
+      this.track(this.fire(timer));
+      return;
+    }
     const handle = this.clock.schedule(timer.due - this.clock.now(), () => {
       if (this.armed.get(key_)?.handle !== handle) return;
       this.armed.delete(key_);

@@ -113,6 +113,14 @@ describe("match", () => {
     assert.deepEqual(match({ $contains: [{ id: "b" }] }, [{ id: "a" }, { id: "b" }]), []);
     assert.deepEqual(match({ $unordered: ["b", "a"] }, ["a", "b"]), []);
     assert.equal(match({ $unordered: ["a"] }, ["a", "b"]).length, 1);
+    assert.deepEqual(match({ $exact: { a: "1" } }, { a: "1" }), []);
+    assert.equal(match({ $exact: { a: "1" } }, { a: "1", b: "0" }).length, 1);
+    assert.equal(match({ $exact: {} }, { a: "1" }).length, 1);
+    assert.deepEqual(match({ $exact: {} }, {}), []);
+    assert.equal(match({ $exact: { a: "1" } }, { a: "2" }).length, 1);
+    assert.deepEqual(match({ $match: "^web_[0-9a-f]+$" }, "web_3f2a"), []);
+    assert.equal(match({ $match: "^.+$" }, "").length, 1);
+    assert.equal(match({ $match: "^.+$" }, 7).length, 1);
   });
 
   it("resolves user names, literals and generators", () => {

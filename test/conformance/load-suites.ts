@@ -8,6 +8,8 @@ import { AccountAdminService } from "../../gen/chatwire/v1/account_admin_pb.js";
 import { PresenceAdminService } from "../../gen/chatwire/v1/presence_admin_pb.js";
 import { EVENT } from "../../client/generated/constants.js";
 import { clientMethods, rpcMethods } from "../../client/generated/methods.js";
+import { WIRE_ONLY_CALLS } from "./drivers/rpc-driver.js";
+import type { PresenceOptions } from "../../server/index.js";
 import { defaultPresenceOptions } from "../../server/presence/presence-options.js";
 import { defaultMessageOptions } from "../../server/messages/messages.js";
 import { defaultConversationOptions } from "../../server/conversations/conversations.js";
@@ -170,6 +172,17 @@ class Checker {
       case "$type":
         if (!["string", "number", "boolean", "object", "array"].includes(arg as string)) this.add(path, "must be string, number, boolean, object or array");
         return;
+      case "$match":
+        try {
+          new RegExp(this.string(arg, path) ?? "");
+        } catch (err) {
+          this.add(path, `not a regular expression: ${(err as Error).message}`);
+        }
+        return;
+      case "$exact":
+        if (typeof arg !== "object" || arg === null || Array.isArray(arg)) this.add(path, "must be a mapping");
+        else this.value(arg, path, allowed);
+        return;
       case "$in":
       case "$contains":
       case "$unordered":
@@ -278,6 +291,13 @@ function parseCase(raw: unknown, path: string, suite: string, problems: string[]
   if (steps.some((s) => s.kind === "advanceClock") && !requires.includes("manual-clock")) {
     c.add(`${path}.steps`, 'advanceClock needs "requires: [manual-clock]"');
   }
+  const rpcOnly = steps.find((s) => s.kind === "closeStream" || (s.kind === "call" && (s.deviceID !== undefined || s.call in WIRE_ONLY_CALLS)));
+  if (rpcOnly && (drivers.length !== 1 || drivers[0] !== "rpc")) {
+    c.add(`${path}.drivers`, `step #${rpcOnly.index} (closeStream, a login's deviceID, or a wire-only call) needs "drivers: [rpc]"`);
+  }
+  if (steps.some((s) => s.kind === "restartServer") !== requires.includes("restart")) {
+    c.add(`${path}.requires`, 'a restartServer step and "requires: [restart]" go together');
+  }
   problems.push(...c.problems);
   return { suite, name, fullName: `${suite}/${name}`, description, server, requires, drivers, users, steps };
 }
@@ -301,9 +321,11 @@ function parseStep(c: Checker, raw: unknown, path: string, index: number): Step 
   const base = { index, note: note as string | undefined };
   switch (kind) {
     case "call": {
-      const o = c.object(raw, path, ["call", "as", "args", "argList", "save", "userSig", "repeat", "expect", "expectBy", "note"], ["as"])!;
+      const o = c.object(raw, path, ["call", "as", "args", "argList", "save", "userSig", "deviceID", "repeat", "expect", "expectBy", "note"], ["as"])!;
       const call = c.string(o.call, `${path}.call`) ?? "?";
-      if (!CALLABLE.has(call)) c.add(`${path}.call`, `"${call}" is not an official method the spec binds to an RPC, nor a create*Message method`);
+      if (!CALLABLE.has(call) && !(call in WIRE_ONLY_CALLS)) {
+        c.add(`${path}.call`, `"${call}" is not an official method the spec binds to an RPC, a create*Message method, nor one of ${Object.keys(WIRE_ONLY_CALLS).join(", ")}`);
+      }
       if (o.args !== undefined) c.value(o.args, `${path}.args`, INPUT_OPS);
       if (o.argList !== undefined) {
         if (!Array.isArray(o.argList)) c.add(`${path}.argList`, "must be a list of positional arguments");
@@ -311,6 +333,7 @@ function parseStep(c: Checker, raw: unknown, path: string, index: number): Step 
         if (o.args !== undefined) c.add(`${path}.argList`, "give args or argList, not both");
       }
       if (o.userSig !== undefined && call !== "login") c.add(`${path}.userSig`, "only a login call takes userSig");
+      if (o.deviceID !== undefined && (call !== "login" || typeof o.deviceID !== "string")) c.add(`${path}.deviceID`, "only a login call takes deviceID, a string");
       if (call === "login" && o.args !== undefined) c.add(`${path}.args`, "login's args are made by the runner; use userSig");
       const expectBy: Partial<Record<DriverName, CallExpect>> = {};
       if (o.expectBy !== undefined) {
@@ -333,6 +356,7 @@ function parseStep(c: Checker, raw: unknown, path: string, index: number): Step 
         argList: o.argList as unknown[] | undefined,
         save,
         userSig: o.userSig === undefined ? undefined : userSig(c, o.userSig, `${path}.userSig`),
+        ...(o.deviceID === undefined ? {} : { deviceID: o.deviceID as string }),
         repeat: o.repeat === undefined ? 1 : (c.int(o.repeat, `${path}.repeat`, 1, 1000) ?? 1),
         expect,
         expectBy,
@@ -390,6 +414,15 @@ function parseStep(c: Checker, raw: unknown, path: string, index: number): Step 
     case "vanish": {
       const o = c.object(raw, path, ["vanish", "note"])!;
       return { ...base, kind: "vanish", who: c.device(o.vanish, `${path}.vanish`) };
+    }
+    case "closeStream": {
+      const o = c.object(raw, path, ["closeStream", "note"])!;
+      return { ...base, kind: "closeStream", who: c.device(o.closeStream, `${path}.closeStream`) };
+    }
+    case "restartServer": {
+      const o = c.object(raw, path, ["restartServer", "note"])!;
+      if (o.restartServer !== true) c.add(`${path}.restartServer`, "must be true");
+      return { ...base, kind: "restartServer" };
     }
   }
 }

@@ -7,6 +7,8 @@
 //   {$in: [a, b]}       matches one of the values (only where the spec allows either); {$absent: true} may be one
 //   {$contains: [..]}   a list holding a match of each item, in any order, among others
 //   {$unordered: [..]}  a list of exactly these items, in any order
+//   {$exact: {..}}      a mapping with exactly these keys (e.g. a map that must hold nothing else: {$exact: {}})
+//   {$match: "re"}      a string the regular expression matches (anchor it: "^web_[0-9a-f]+$")
 
 type Obj = Record<string, unknown>;
 
@@ -114,6 +116,14 @@ function matchOperator(op: Obj, actual: unknown, path: string): string[] {
         else used.add(i);
       }
       return missing;
+    }
+    case "$match":
+      return typeof actual === "string" && new RegExp(arg as string).test(actual) ? [] : [`${path}: expected a string matching /${String(arg)}/, got ${show(actual)}`];
+    case "$exact": {
+      if (typeof actual !== "object" || actual === null || Array.isArray(actual)) return [`${path}: expected a mapping, got ${show(actual)}`];
+      const expected = arg as Obj;
+      const extra = Object.keys(actual).filter((k) => (actual as Obj)[k] !== undefined && !(k in expected));
+      return [...extra.map((k) => `${path}.${k}: unexpected key (value ${show((actual as Obj)[k])})`), ...match(expected, actual, path)];
     }
     default:
       return [`${path}: unknown matcher ${name}`];

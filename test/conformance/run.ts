@@ -18,21 +18,27 @@ export interface PlannedCase {
   fullName: string;
 }
 
-/** Every case of the suites on each driver it runs on, kept when `filter` (a glob) matches driver/suite/case or suite/case. */
-export function planCases(suites: readonly { cases: TestCase[] }[], drivers: readonly DriverName[], filter?: string): PlannedCase[] {
-  const regex = filter ? globToRegExp(filter) : undefined;
-  const plan: PlannedCase[] = [];
+/**
+ * Every case of the suites on each driver it runs on, kept when `filter` (a glob, or any of several) matches
+ * driver/suite/case or suite/case. With several globs, cases run in the order of the first glob that matches them
+ * (suite order among equals), so a run can put the cases most likely to fail first.
+ */
+export function planCases(suites: readonly { cases: TestCase[] }[], drivers: readonly DriverName[], filter?: string | readonly string[]): PlannedCase[] {
+  const globs = filter === undefined ? [] : typeof filter === "string" ? [filter] : filter;
+  const regexes = globs.map(globToRegExp);
+  const plan: (PlannedCase & { rank: number })[] = [];
   for (const driver of drivers) {
     for (const suite of suites) {
       for (const testCase of suite.cases) {
         if (!testCase.drivers.includes(driver)) continue;
         const fullName = `${driver}/${testCase.fullName}`;
-        if (regex && !regex.test(fullName) && !regex.test(testCase.fullName)) continue;
-        plan.push({ driver, testCase, fullName });
+        const rank = regexes.length === 0 ? 0 : regexes.findIndex((r) => r.test(fullName) || r.test(testCase.fullName));
+        if (rank < 0) continue;
+        plan.push({ driver, testCase, fullName, rank });
       }
     }
   }
-  return plan;
+  return plan.sort((a, b) => a.rank - b.rank).map(({ rank: _, ...p }) => p);
 }
 
 export type VerdictKind = "pass" | "fail" | "skip" | "known-failing" | "unexpected-pass";
@@ -80,10 +86,16 @@ export async function loadDrivers(names: readonly DriverName[]): Promise<Map<Dri
   return drivers;
 }
 
+/** With `bail`, the line naming the case that stopped the run (mutation testing reads it to know the killer). */
+export const FIRST_FAILURE = "bail: stopped at the first failure,";
+
 export interface RunOptions {
   targets: TargetFactory;
   drivers: readonly DriverName[];
-  filter?: string | undefined;
+  /** Only the cases matching this glob, or any of these globs. */
+  filter?: string | readonly string[] | undefined;
+  /** Stop at the first case that fails the run (mutation testing: a killed mutant needs no further case). */
+  bail?: boolean | undefined;
   /** A machine-readable report of the run, written to `output` (its folder is created) or else through `log`. */
   reporter?: ReporterName | undefined;
   output?: string | undefined;
@@ -104,7 +116,7 @@ export async function runConformance(options: RunOptions): Promise<{ ok: boolean
   const plan = planCases(suites, options.drivers, options.filter);
   if (plan.length === 0) {
     throw new ConformanceSetupError(
-      options.filter ? `--filter ${options.filter} matches no case (names are driver/suite/case, e.g. rpc/user-status/**)` : "no case to run",
+      options.filter ? `--filter ${[options.filter].flat().join(" ")} matches no case (names are driver/suite/case, e.g. rpc/user-status/**)` : "no case to run",
     );
   }
   try {
@@ -127,6 +139,10 @@ export async function runConformance(options: RunOptions): Promise<{ ok: boolean
     const traces = options.traces ?? "failures";
     if (result.trace && (traces === "all" || (traces === "failures" && (verdict.verdict === "fail" || verdict.verdict === "unexpected-pass")))) {
       options.log(indent(result.trace));
+    }
+    if (options.bail && (verdict.verdict === "fail" || verdict.verdict === "unexpected-pass")) {
+      options.log(`${FIRST_FAILURE} ${fullName}`);
+      break;
     }
   }
   await options.targets.close();

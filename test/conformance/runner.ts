@@ -20,6 +20,8 @@ import type {
   ExpectNoEventStep,
   Recipient,
   RestStep,
+  RestartServerStep,
+  CloseStreamStep,
   Step,
   TestCase,
   VanishStep,
@@ -49,6 +51,8 @@ interface DeviceState {
   ref: DeviceRef;
   label: string;
   device: Device;
+  /** Its event stream was closed (closeStream) after its last login: it calls, but receives nothing. */
+  streamClosed: boolean;
   /** Logged in (a login succeeded) and neither logged out nor vanished since. */
   active: boolean;
   vanished: boolean;
@@ -87,7 +91,7 @@ class CaseRun {
   private readonly devices = new Map<string, DeviceState>();
   /** Values saved by `save:` steps. */
   private readonly refs = new Map<string, unknown>();
-  private readonly admin: ReturnType<typeof createCuttableTransport>;
+  private admin: ReturnType<typeof createCuttableTransport>;
   private step: Step | undefined;
 
   constructor(
@@ -135,6 +139,12 @@ class CaseRun {
         case "vanish":
           await this.vanish(step);
           break;
+        case "closeStream":
+          await this.closeStream(step);
+          break;
+        case "restartServer":
+          await this.restartServer(step);
+          break;
       }
     }
   }
@@ -166,14 +176,15 @@ class CaseRun {
         label,
         trace: this.trace,
       });
-      state = { ref, label, device, active: false, vanished: false };
+      state = { ref, label, device, active: false, vanished: false, streamClosed: false };
       this.devices.set(label, state);
     }
     return state;
   }
 
+  /** The user's devices that are logged in with their event stream open. */
   private activeDevices(user: string): DeviceState[] {
-    return [...this.devices.values()].filter((d) => d.ref.user === user && d.active);
+    return [...this.devices.values()].filter((d) => d.ref.user === user && d.active && !d.streamClosed);
   }
 
   private recipients(to: Recipient): DeviceState[] {
@@ -224,14 +235,17 @@ class CaseRun {
               spec.issuedAgoSeconds,
               spec.wrongKey ? `${this.target.secretKey.split("").reverse().join("")}0` : this.target.secretKey,
             );
-        args = { userID: this.realId(step.as.user), userSig };
+        args = { userID: this.realId(step.as.user), userSig, ...(step.deviceID === undefined ? {} : { deviceID: step.deviceID }) };
         argList = [args];
       }
       const round = step.repeat > 1 ? ` [${i + 1}/${step.repeat}]` : "";
       this.trace.add(state.label, "call", `${step.call}${round} ${argList.length === 0 ? "()" : show(argList.length === 1 ? argList[0] : argList, 300)}`);
       const outcome = await state.device.call(step.call, argList);
       this.trace.add(state.label, "result", outcomeText(outcome));
-      if (outcome.code === 0 && step.call === "login") state.active = true;
+      if (outcome.code === 0 && step.call === "login") {
+        state.active = true;
+        state.streamClosed = false;
+      }
       if (outcome.code === 0 && step.call === "logout") state.active = false;
       if (outcome.code !== expect.code) {
         this.fail(`${state.label} ${step.call}${round}: expected code ${expect.code}, got ${outcomeText(outcome)}`);
@@ -388,7 +402,7 @@ class CaseRun {
   private async settleVanished(): Promise<void> {
     const inspect = this.target.inspectSessions;
     if (!inspect) return;
-    const users = new Set([...this.devices.values()].filter((d) => d.vanished).map((d) => d.ref.user));
+    const users = new Set([...this.devices.values()].filter((d) => d.vanished || d.streamClosed).map((d) => d.ref.user));
     const deadline = performance.now() + SETTLE_TIMEOUT_MS;
     for (const user of users) {
       const userId = this.realId(user);
@@ -408,6 +422,31 @@ class CaseRun {
     state.active = false;
     state.vanished = true;
     this.trace.add(state.label, "vanish", "connection dropped without logout");
+  }
+
+  private async closeStream(step: CloseStreamStep): Promise<void> {
+    const state = await this.device(step.who);
+    if (!state.device.closeStream) this.fail(`the ${this.driver.name} driver cannot close a stream alone`);
+    if (!state.active) this.fail(`${state.label} is not logged in`);
+    await state.device.closeStream();
+    state.streamClosed = true;
+    this.trace.add(state.label, "stream", "event stream closed; the device still calls");
+  }
+
+  /**
+   * Disconnects every device (no logout), restarts the server on the same storage and reconnects the admin client.
+   * Devices are opened again, on the new URL, when a later step uses them; their event logs start empty.
+   */
+  private async restartServer(_step: RestartServerStep): Promise<void> {
+    const restart = this.target.restart;
+    if (!restart) this.fail("the target cannot restart its server");
+    await Promise.all([...this.devices.values()].map((d) => d.device.close().catch(() => {})));
+    this.devices.clear();
+    this.admin.cut();
+    const before = this.target.url;
+    await restart();
+    this.admin = createCuttableTransport(this.target.url);
+    this.trace.add("runner", "restart", `server at ${before} stopped; started again on the same storage at ${this.target.url}; every device must log in again`);
   }
 }
 
@@ -430,5 +469,9 @@ export function describeStep(step: Step): string {
       return `advanceClock ${step.ms} ms`;
     case "vanish":
       return `vanish ${step.who.user}/${step.who.device}`;
+    case "closeStream":
+      return `closeStream ${step.who.user}/${step.who.device}`;
+    case "restartServer":
+      return "restartServer";
   }
 }

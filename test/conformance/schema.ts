@@ -9,9 +9,10 @@ export type DriverName = (typeof DRIVERS)[number];
 /**
  * What a case needs beyond a URL. `manual-clock`: the runner moves the server's clock and inspects its sessions
  * (in-process servers only). `server-options`: the case starts its own server with `server` overrides.
+ * `restart`: the runner restarts the server on the same storage (in-process servers on SQLite or PostgreSQL).
  * A case with a requirement the target cannot meet is reported skipped.
  */
-export const REQUIREMENTS = ["manual-clock", "server-options"] as const;
+export const REQUIREMENTS = ["manual-clock", "server-options", "restart"] as const;
 export type Requirement = (typeof REQUIREMENTS)[number];
 
 /** One suite file. */
@@ -111,6 +112,8 @@ export interface CallStep extends StepBase {
   save?: string;
   /** For `login` only: how to make the UserSig. */
   userSig?: UserSigSpec;
+  /** For `login` on the rpc driver only: the device ID to send instead of `web_<device>` ("" lets the server choose). */
+  deviceID?: string;
   /** Run the call this many times, each expected to meet `expect`. Default 1. */
   repeat: number;
   /** The expected outcome on every driver unless `expectBy` names the driver. */
@@ -166,7 +169,8 @@ export interface ExpectEventStep extends StepBase {
 }
 
 /**
- * Asserts that the recipient has received no matching event. It ends with a barrier instead of a sleep: the
+ * Asserts that the recipient has received no matching event; without `data`, no event of that name at all. It ends
+ * with a barrier instead of a sleep: the
  * recipient re-sets its own custom status unchanged and waits for that USER_STATUS_UPDATED, which the server sends
  * after anything it sent before.
  */
@@ -189,10 +193,36 @@ export interface VanishStep extends StepBase {
   who: DeviceRef;
 }
 
-export type Step = CallStep | AdminStep | RestStep | ExpectEventStep | ExpectNoEventStep | AdvanceClockStep | VanishStep;
+/**
+ * Closes the device's event stream and only that (rpc driver only; the facade reopens its stream by itself): the
+ * device can still call, and the server hears from it only through those calls.
+ */
+export interface CloseStreamStep extends StepBase {
+  kind: "closeStream";
+  who: DeviceRef;
+}
+
+/**
+ * Stops the server and starts it again on the same storage (needs `requires: [restart]`): what it acknowledged
+ * before must still be there. Every device is disconnected by it; a device logs in again before it calls.
+ */
+export interface RestartServerStep extends StepBase {
+  kind: "restartServer";
+}
+
+export type Step =
+  | CallStep
+  | AdminStep
+  | RestStep
+  | ExpectEventStep
+  | ExpectNoEventStep
+  | AdvanceClockStep
+  | VanishStep
+  | CloseStreamStep
+  | RestartServerStep;
 
 /** The step keys, one of which names a step's kind. */
-export const STEP_KINDS = ["call", "admin", "rest", "expectEvent", "expectNoEvent", "advanceClock", "vanish"] as const;
+export const STEP_KINDS = ["call", "admin", "rest", "expectEvent", "expectNoEvent", "advanceClock", "vanish", "closeStream", "restartServer"] as const;
 
 /**
  * Value generators, allowed in args, requests, bodies and expectations: `$ids: {prefix, count}` → [prefix1 …
@@ -204,4 +234,4 @@ export const STEP_KINDS = ["call", "admin", "rest", "expectEvent", "expectNoEven
 export const GENERATORS = ["$ids", "$text", "$ref"] as const;
 
 /** Matchers allowed in expectations; see match.ts. */
-export const MATCHERS = ["$any", "$absent", "$length", "$in", "$type", "$contains", "$unordered", ...GENERATORS] as const;
+export const MATCHERS = ["$any", "$absent", "$length", "$in", "$type", "$contains", "$unordered", "$exact", "$match", ...GENERATORS] as const;

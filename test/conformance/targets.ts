@@ -1,26 +1,33 @@
 // Where cases run. In process: a fresh server per case (a fresh database on the chosen storage engine, port 0, a
-// manual clock, the case's option overrides), which can meet every requirement. Remote: one shared server at a URL, with its real clock and default
-// options, so cases needing either are skipped and user IDs are made unique per case run.
+// manual clock, the case's option overrides); on a durable engine (a SQLite file, PostgreSQL) it can also restart
+// the server on the same storage in the middle of a case. Remote: one shared server at a URL, with its real clock and
+// default options, so cases needing either are skipped and user IDs are made unique per case run.
 import { Http2SessionManager, createConnectTransport } from "@connectrpc/connect-node";
 import { ConnectError, createClient } from "@connectrpc/connect";
 import { randomBytes } from "node:crypto";
 import { ErrorDetailSchema } from "../../gen/chatwire/v1/error_code_pb.js";
 import { SessionService } from "../../gen/chatwire/v1/session_pb.js";
 import { genUserSig } from "../../server/auth/user-sig.js";
-import { createManualClock, startServer, type ManualClock } from "../../server/index.js";
+import { createManualClock, startServer, type ManualClock, type RunningServer, type ServerOptions } from "../../server/index.js";
 import { ConformanceSetupError } from "./setup-error.js";
 import type { Requirement, TestCase } from "./schema.js";
 import { freshStorage, type EngineName } from "../support/storage-engines.js";
 
 /** A server one case runs against. */
 export interface Target {
-  url: string;
+  /** The server's base URL; it changes when the server restarts. */
+  readonly url: string;
   sdkAppID: number;
   secretKey: string;
   /** The server's manual clock, when the runner may move it. */
   clock?: ManualClock;
   /** The server's live sessions of a user, when the runner may look. */
   inspectSessions?(userId: string): { deviceId: string; openStreams: number }[];
+  /**
+   * Stops the server (as an operator would: it flushes and closes its storage) and starts it again on the same
+   * storage, with the same options and clock, when the target can. Every session is gone after it.
+   */
+  restart?(): Promise<void>;
   /** The server's clock in Unix ms (UserSigs are issued on it). */
   now(): Promise<number>;
   /** Whether other runs share the server, so user IDs need a unique suffix. */
@@ -39,15 +46,20 @@ export interface TargetFactory {
   close(): Promise<void>;
 }
 
-/** A fresh in-process server per case, on a fresh database of `engine` (default: SQLite in memory). */
+/**
+ * A fresh in-process server per case, on a fresh database of `engine` (default: SQLite in memory). On a durable
+ * engine the runner can restart it on the same storage (`requires: [restart]`).
+ */
 export function inProcessTargets(engine: EngineName = "memory"): TargetFactory {
+  const capabilities = new Set<Requirement>(["manual-clock", "server-options"]);
+  if (engine !== "memory") capabilities.add("restart");
   return {
     description: engine === "memory" ? "in-process" : `in-process (${engine})`,
-    capabilities: new Set<Requirement>(["manual-clock", "server-options"]),
+    capabilities,
     async start(testCase) {
       const clock = createManualClock();
       const slot = await freshStorage(engine);
-      const server = await startServer({
+      const serverOptions: ServerOptions = {
         port: 0,
         storage: slot.storage,
         logLevel: "silent",
@@ -56,18 +68,36 @@ export function inProcessTargets(engine: EngineName = "memory"): TargetFactory {
         presence: testCase.server?.presence,
         messages: testCase.server?.messages,
         conversations: testCase.server?.conversations,
-      });
+      };
+      let server: RunningServer;
+      try {
+        server = await startServer(serverOptions);
+      } catch (err) {
+        await slot.dispose();
+        throw err;
+      }
       return {
-        url: server.url,
+        get url() {
+          return server.url;
+        },
         sdkAppID: server.sdkAppID,
         secretKey: server.secretKey,
         clock,
-        inspectSessions: server.inspectSessions,
+        inspectSessions: (userId) => server.inspectSessions(userId),
+        restart: slot.durable
+          ? async () => {
+              await server.close();
+              server = await startServer(serverOptions);
+            }
+          : undefined,
         now: async () => clock.now(),
         shared: false,
         close: async () => {
-          await server.close();
-          await slot.dispose();
+          try {
+            await server.close();
+          } finally {
+            await slot.dispose();
+          }
         },
       };
     },

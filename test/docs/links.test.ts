@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Slugger } from "../../codegen/emit-api-docs.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SKIP = new Set(["node_modules", "dist", ".git", "tmp", "data"]);
+const SKIP = new Set(["node_modules", "dist", ".git", "tmp", "data", ".stryker-tmp", "reports"]);
 
 function markdownFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -35,6 +35,8 @@ export interface Device {
   call(method: string, args: readonly unknown[]): Promise<Outcome>;
   /** Drops the connection without logging out. */
   vanish(): Promise<void>;
+  /** Closes the event stream only; calls still work (rpc driver only). */
+  closeStream?(): Promise<void>;
   /** Releases everything the device holds (no logout is sent). */
   close(): Promise<void>;
 }

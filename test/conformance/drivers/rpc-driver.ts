@@ -7,6 +7,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { eventVariants, officialMethods, rpcMethods } from "../../../client/generated/methods.js";
 import { ErrorDetailSchema } from "../../../gen/chatwire/v1/error_code_pb.js";
 import { EventSchema, EventService, type Event, type StreamEventsResponse } from "../../../gen/chatwire/v1/event_pb.js";
+import { SessionService } from "../../../gen/chatwire/v1/session_pb.js";
 import { createCuttableTransport } from "../cuttable-transport.js";
 import { EventLog } from "../event-log.js";
 import { show } from "../match.js";
@@ -80,6 +81,12 @@ function officialRequest(method: string, args: readonly unknown[]): Obj {
   return official;
 }
 
+/** RPCs of the wire that no official method binds (the facade calls them itself), callable as `Service.Method`. */
+export const WIRE_ONLY_CALLS: Record<string, DescMethodUnary> = {
+  "SessionService.Heartbeat": SessionService.method.heartbeat,
+  "SessionService.GetServerTime": SessionService.method.getServerTime,
+};
+
 const CALL_TIMEOUT_MS = 10_000;
 const READY_TIMEOUT_MS = 5_000;
 
@@ -107,6 +114,7 @@ class RpcDevice implements Device {
   readonly log = new EventLog();
   private readonly connection: ReturnType<typeof createCuttableTransport>;
   private token: string | undefined;
+  private stream: AbortController | undefined;
 
   constructor(private readonly options: DeviceOptions) {
     this.connection = createCuttableTransport(options.baseUrl);
@@ -170,11 +178,10 @@ class RpcDevice implements Device {
 
   async call(method: string, args: readonly unknown[]): Promise<Outcome> {
     if (CREATED_TYPE[method] || method === "createForwardMessage") return this.create(method, (args[0] ?? {}) as Obj);
-    const binding = rpcMethods.find((m) => m.name === method);
-    if (!binding) return { code: -1, message: `no RPC binds ${method}` };
-    const rpc = binding.method as DescMethodUnary;
+    const rpc = (rpcMethods.find((m) => m.name === method)?.method ?? WIRE_ONLY_CALLS[method]) as DescMethodUnary | undefined;
+    if (!rpc) return { code: -1, message: `no RPC binds ${method}` };
     const input = toMessageInit(rpc.input, officialRequest(method, args));
-    if (method === "login") Object.assign(input, { deviceId: `web_${this.options.device}`, platform: "web" });
+    if (method === "login") Object.assign(input, { deviceId: ((args[0] ?? {}) as Obj).deviceID ?? `web_${this.options.device}`, platform: "web" });
     let message: Obj;
     try {
       const response = await this.connection.transport.unary(rpc, undefined, CALL_TIMEOUT_MS, this.headers(), input as never);
@@ -196,10 +203,12 @@ class RpcDevice implements Device {
   private async openStream(afterSequence: bigint): Promise<Outcome | undefined> {
     const { trace, label } = this.options;
     let iterator: AsyncIterator<StreamEventsResponse>;
+    this.stream?.abort();
+    this.stream = new AbortController();
     try {
       const response = await this.connection.transport.stream(
         EventService.method.streamEvents,
-        undefined,
+        this.stream.signal,
         undefined,
         this.headers(),
         (async function* () {
@@ -244,6 +253,10 @@ class RpcDevice implements Device {
 
   async vanish(): Promise<void> {
     this.connection.cut();
+  }
+
+  async closeStream(): Promise<void> {
+    this.stream?.abort();
   }
 
   async close(): Promise<void> {
