@@ -82,7 +82,7 @@ export class SessionRegistry {
     if (session.ended || this.kicking.has(session)) return;
     this.kicking.add(session);
     this.options.lifecycle.onKickedOut(session, type, () => {
-      this.endInBackground(session, type === KickedOutType.USERSIG_EXPIRED ? "userSigExpired" : "kickedOut");
+      this.endInBackground(session, "kickedOut");
     });
   }
 
@@ -123,7 +123,8 @@ export class SessionRegistry {
   streamClosed(session: Session): void {
     session.openStreams = Math.max(0, session.openStreams - 1);
     session.lastSeen = this.options.clock.now();
-    if (session.openStreams === 0 && !session.ended) this.armLiveness(session);
+    // An ended session has no timers left: armLiveness does nothing for it.
+    if (session.openStreams === 0) this.armLiveness(session);
   }
 
   /** Ends a session; resolves once what its end records (presence) is durable. */

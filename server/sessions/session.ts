@@ -1,7 +1,7 @@
 // One logged-in device of one user: its token, its liveness and the outbox its event stream reads.
 import { Outbox } from "../events/outbox.js";
 
-export type SessionEndReason = "logout" | "userSigExpired" | "kickedOut" | "offline" | "shutdown";
+export type SessionEndReason = "logout" | "kickedOut" | "offline" | "shutdown";
 
 export class Session {
   readonly outbox: Outbox;

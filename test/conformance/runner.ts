@@ -339,6 +339,8 @@ class CaseRun {
           );
         }
         state.device.log.cursor = hit.index + 1;
+        // A kicked-out device is logged out: it no longer takes part in event barriers or receives events.
+        if (step.name === "KICKED_OUT") state.active = false;
         this.trace.add(state.label, "match", `${step.name} #${hit.index}`);
       }),
     );
