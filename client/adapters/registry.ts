@@ -1,6 +1,7 @@
 // The adapters by official method name and by Event variant; everything not listed maps generically.
 import type { EventAdapter, MethodAdapter } from "./method-adapter.js";
 import { login } from "./session.js";
+import { addToBlacklist, blacklistUpdated, getBlacklist, getMyProfile, getUserProfile, profileUpdated, removeFromBlacklist, updateMyProfile } from "./profile.js";
 import { getUserStatus, setSelfStatus, subscribeUserStatus, unsubscribeUserStatus, userStatusUpdated } from "./user-status.js";
 
 /** Official method name → adapter. */
@@ -10,9 +11,17 @@ export const methodAdapters: Readonly<Record<string, MethodAdapter>> = {
   getUserStatus,
   subscribeUserStatus,
   unsubscribeUserStatus,
+  getMyProfile,
+  getUserProfile,
+  updateMyProfile,
+  getBlacklist,
+  addToBlacklist,
+  removeFromBlacklist,
 };
 
 /** Event oneof case → adapter. */
 export const eventAdapters: Readonly<Record<string, EventAdapter>> = {
   userStatusUpdated,
+  profileUpdated,
+  blacklistUpdated,
 };
