@@ -37,7 +37,9 @@ import { createMessageHandlers, createReadReceiptHandlers } from "./messages/mes
 import { createMessageStore } from "./messages/message-store.js";
 import { Messages } from "./messages/messages.js";
 import { Blacklist } from "./relationships/blacklist.js";
+import { createFriendHandlers } from "./relationships/friend-handlers.js";
 import { createFriendStore } from "./relationships/friend-store.js";
+import { Friends } from "./relationships/friends.js";
 import { createProfileHandlers } from "./relationships/profile-handlers.js";
 import { createProfileStore } from "./relationships/profile-store.js";
 import { Profiles } from "./relationships/profiles.js";
@@ -162,6 +164,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const profileStore = createProfileStore(db);
   const friendStore = createFriendStore(db);
   const profiles = new Profiles({ db, store: profileStore, friends: friendStore, accounts, bus, clock, options: config.relationships });
+  const friends = new Friends({ db, store: friendStore, profileStore, profiles, accounts, bus, clock, options: config.relationships });
   const blacklist = new Blacklist({
     db,
     store: profileStore,
@@ -169,7 +172,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     accounts,
     bus,
     clock,
-    friendListChanged: () => {},
+    friendListChanged: (userIds) => friends.friendListsChanged(userIds),
   });
   // The groups domain plugs its directory in here; until then no group exists.
   const groups: GroupDirectory = { exists: async () => false };
@@ -248,6 +251,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     messageInteraction: createReadReceiptHandlers(messages),
     conversation: createConversationHandlers(conversations, messages, clock),
     profile: createProfileHandlers(profiles, blacklist),
+    friend: createFriendHandlers(friends),
   };
   const limiter = new RateLimiter(clock);
   const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };

@@ -1,6 +1,7 @@
 // The adapters by official method name and by Event variant; everything not listed maps generically.
 import type { EventAdapter, MethodAdapter } from "./method-adapter.js";
 import { login } from "./session.js";
+import { addFriend, friendGroupListUpdated, friendListUpdated, getFriendGroupList, getFriendList, getFriendProfile, renameFriendGroup, updateFriend } from "./friend.js";
 import { addToBlacklist, blacklistUpdated, getBlacklist, getMyProfile, getUserProfile, profileUpdated, removeFromBlacklist, updateMyProfile } from "./profile.js";
 import { getUserStatus, setSelfStatus, subscribeUserStatus, unsubscribeUserStatus, userStatusUpdated } from "./user-status.js";
 
@@ -17,6 +18,12 @@ export const methodAdapters: Readonly<Record<string, MethodAdapter>> = {
   getBlacklist,
   addToBlacklist,
   removeFromBlacklist,
+  getFriendList,
+  updateFriend,
+  getFriendProfile,
+  addFriend,
+  getFriendGroupList,
+  renameFriendGroup,
 };
 
 /** Event oneof case → adapter. */
@@ -24,4 +31,6 @@ export const eventAdapters: Readonly<Record<string, EventAdapter>> = {
   userStatusUpdated,
   profileUpdated,
   blacklistUpdated,
+  friendListUpdated,
+  friendGroupListUpdated,
 };

@@ -89,7 +89,9 @@ export interface FriendStore {
   deleteFriends(trx: Tx, userId: string, friendIds: readonly string[]): Promise<string[]>;
   /** Deletes the rows of `userIds` that have `friendId` as a friend; returns the user IDs whose row went. */
   deleteFriendOf(trx: Tx, friendId: string, userIds: readonly string[]): Promise<string[]>;
+  /** Applications the user received, newest first. */
   applicationsTo(userId: string, limit: number, e?: Executor): Promise<ApplicationRecord[]>;
+  /** Applications the user sent, newest first. */
   applicationsFrom(userId: string, limit: number, e?: Executor): Promise<ApplicationRecord[]>;
   application(toId: string, fromId: string, e?: Executor): Promise<ApplicationRecord | undefined>;
   putApplication(trx: Tx, application: ApplicationRecord): Promise<void>;
@@ -180,11 +182,11 @@ export function createFriendStore(db: Db): FriendStore {
       return rows.map((r) => r.user_id);
     },
     async applicationsTo(userId, limit, e = db.kysely) {
-      const rows = await e.selectFrom("friend_application").selectAll().where("to_id", "=", userId).limit(limit).execute();
+      const rows = await e.selectFrom("friend_application").selectAll().where("to_id", "=", userId).orderBy("time", "desc").orderBy("from_id", "desc").limit(limit).execute();
       return rows.map(toApplication);
     },
     async applicationsFrom(userId, limit, e = db.kysely) {
-      const rows = await e.selectFrom("friend_application").selectAll().where("from_id", "=", userId).limit(limit).execute();
+      const rows = await e.selectFrom("friend_application").selectAll().where("from_id", "=", userId).orderBy("time", "desc").orderBy("to_id", "desc").limit(limit).execute();
       return rows.map(toApplication);
     },
     async application(toId, fromId, e = db.kysely) {

@@ -59,7 +59,9 @@ export const relationships: Migration = {
         .addColumn("time", "bigint", (c) => c.notNull())
         .addPrimaryKeyConstraint("friend_application_pk", ["to_id", "from_id"]),
     ).execute();
-    await db.schema.createIndex("friend_application_from").on("friend_application").columns(["from_id", "to_id"]).execute();
+    // Received and sent applications, newest first.
+    await db.schema.createIndex("friend_application_to_time").on("friend_application").columns(["to_id", "time", "from_id"]).execute();
+    await db.schema.createIndex("friend_application_from_time").on("friend_application").columns(["from_id", "time", "to_id"]).execute();
     // When each user last read its received applications (unread = received after it).
     await keyedTable(
       db,

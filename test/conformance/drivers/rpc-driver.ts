@@ -30,7 +30,18 @@ const RESULT_OVERRIDES: Record<string, (data: Obj) => unknown> = {
   getBlacklist: (data) => data.userIDList,
   addToBlacklist: (data) => data.userIDList,
   removeFromBlacklist: (data) => data.userIDList,
+  getFriendList: (data) => (data.friendList as Obj[]).map(officialFriend),
+  updateFriend: (data) => officialFriend(data.friend as Obj),
+  getFriendProfile: (data) => ({ ...data, friendList: (data.friendList as Obj[]).map(officialFriend) }),
+  addFriend: (data) => (data.code === 0 ? { userID: data.userID, code: 0 } : data),
+  getFriendGroupList: (data) => data.friendGroupList,
+  renameFriendGroup: (data) => data.friendGroup,
 };
+
+/** A friend with its profile in the official shape. */
+function officialFriend(friend: Obj): Obj {
+  return { ...friend, profile: officialProfile(friend.profile) };
+}
 
 /** A profile whose gender was never set reads gender "" (the official runtime default). */
 function officialProfile(profile: unknown): unknown {
@@ -55,6 +66,8 @@ const EVENT_OVERRIDES: Record<string, (data: Obj) => unknown> = {
   conversationGroupListUpdated: (data) => data.groupNameList,
   profileUpdated: (data) => (data.profileList as Obj[]).map(officialProfile),
   blacklistUpdated: (data) => data.userIDList,
+  friendListUpdated: (data) => (data.friendList as Obj[]).map(officialFriend),
+  friendGroupListUpdated: (data) => data.friendGroupList,
 };
 
 /** The official `type` of the messages each create*Message method builds. */
