@@ -32,10 +32,18 @@ import { createTimerStore } from "./timers/timer-store.js";
 import { DurableTimers } from "./timers/durable-timers.js";
 import { createConversationHandlers } from "./conversations/conversation-handlers.js";
 import { createConversationStore } from "./conversations/conversation-store.js";
-import { Conversations, type GroupDirectory, type ProfileSource } from "./conversations/conversations.js";
+import { Conversations, type GroupDirectory } from "./conversations/conversations.js";
 import { createMessageHandlers, createReadReceiptHandlers } from "./messages/message-handlers.js";
 import { createMessageStore } from "./messages/message-store.js";
-import { allowAll, Messages } from "./messages/messages.js";
+import { Messages } from "./messages/messages.js";
+import { Blacklist } from "./relationships/blacklist.js";
+import { createFriendHandlers } from "./relationships/friend-handlers.js";
+import { createFriendStore } from "./relationships/friend-store.js";
+import { Friends } from "./relationships/friends.js";
+import { createProfileHandlers } from "./relationships/profile-handlers.js";
+import { createProfileStore } from "./relationships/profile-store.js";
+import { Profiles } from "./relationships/profiles.js";
+import { createSendPolicy } from "./relationships/send-policy.js";
 import { isSendMessageRequest, serveSendMessage } from "./messages/send-message-fast-path.js";
 import { createLocalFileStore } from "./files/file-storage.js";
 import { createFileRecordStore } from "./files/file-store.js";
@@ -52,6 +60,7 @@ export type { ServerOptions } from "./options.js";
 export type { PresenceOptions } from "./presence/presence-options.js";
 export type { MessageOptions, SendPolicy } from "./messages/messages.js";
 export type { ConversationOptions } from "./conversations/conversations.js";
+export type { RelationshipOptions } from "./relationships/relationship-options.js";
 export { createManualClock, systemClock, type Clock, type ManualClock } from "./clock.js";
 export { chatwireVersion } from "./version.js";
 export { defaultLimits, type ServerLimits } from "./limits.js";
@@ -151,9 +160,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     sessions,
     options: config.presence,
   });
-  // TODO(profiles): pass the relationships domain's Profiles (server/profiles/) here once it is on main; until then
-  // senders and C2C peers carry their user ID only. This is the one wiring point of the Profiles seam.
-  const profiles: ProfileSource = { getProfiles: async (ids) => new Map(ids.map((userId) => [userId, { userId, nick: "", avatar: "" }])) };
+  // Relationships: profiles (the conversations' and messages' ProfileSource), blacklist and friends (their SendPolicy).
+  const profileStore = createProfileStore(db);
+  const friendStore = createFriendStore(db);
+  const profiles = new Profiles({ db, store: profileStore, friends: friendStore, accounts, bus, clock, options: config.relationships });
+  const friends = new Friends({ db, store: friendStore, profileStore, profiles, accounts, bus, clock, options: config.relationships });
+  const blacklist = new Blacklist({
+    db,
+    store: profileStore,
+    friends: friendStore,
+    accounts,
+    bus,
+    clock,
+    friendListChanged: (userIds) => friends.friendListsChanged(userIds),
+  });
   // The groups domain plugs its directory in here; until then no group exists.
   const groups: GroupDirectory = { exists: async () => false };
   const messageStore = createMessageStore(db);
@@ -174,8 +194,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     conversations,
     accounts,
     profiles,
-    // The relationships domain replaces this with its blacklist / friend-check policy.
-    policy: allowAll,
+    policy: createSendPolicy(profileStore, friendStore, config.relationships),
     bus,
     clock,
     isOnline: (userId) => sessions.hasSessions(userId),
@@ -231,6 +250,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     messageInteraction: createReadReceiptHandlers(messages),
     conversation: createConversationHandlers(conversations, messages, clock),
+    profile: createProfileHandlers(profiles, blacklist),
+    friend: createFriendHandlers(friends),
   };
   const limiter = new RateLimiter(clock);
   const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };

@@ -8,6 +8,7 @@ import { defaultMessageOptions, type MessageOptions } from "./messages/messages.
 import { defaultFileOptions, type FileOptions } from "./files/files.js";
 import type { FileStore } from "./files/file-storage.js";
 import { defaultPresenceOptions, type PresenceOptions } from "./presence/presence-options.js";
+import { defaultRelationshipOptions, type RelationshipOptions } from "./relationships/relationship-options.js";
 import type { HttpProviderOptions, SpeechToTextOptions } from "./translation/providers.js";
 
 export interface ServerOptions {
@@ -43,6 +44,8 @@ export interface ServerOptions {
   messages?: Partial<MessageOptions>;
   /** Conversation settings: list size (default 100), multi-device deletion sync (off), conversation group cap (20). */
   conversations?: Partial<ConversationOptions>;
+  /** Relationship settings: declared custom profile and friend fields (none), the friend check on C2C messages (off). */
+  relationships?: Partial<RelationshipOptions>;
   /**
    * Uploads: size limits (images 20 MB, other files 100 MB), the directory of the local store (default: `files/`
    * beside the SQLite file, `./data/files` with PostgreSQL, a temporary directory with `memory`), or another
@@ -71,6 +74,7 @@ export interface ResolvedOptions {
   metrics: boolean;
   messages: MessageOptions;
   conversations: ConversationOptions;
+  relationships: RelationshipOptions;
   files: FileOptions & { dir?: string; store?: FileStore };
   translation: HttpProviderOptions | undefined;
   speechToText: SpeechToTextOptions | undefined;
@@ -93,6 +97,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     metrics: options.metrics ?? true,
     messages: { ...defaultMessageOptions, ...options.messages },
     conversations: { ...defaultConversationOptions, ...options.conversations },
+    relationships: { ...defaultRelationshipOptions, ...options.relationships },
     files: { ...defaultFileOptions, ...options.files },
     translation: options.translation,
     speechToText: options.speechToText,

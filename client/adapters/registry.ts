@@ -1,6 +1,8 @@
 // The adapters by official method name and by Event variant; everything not listed maps generically.
 import type { EventAdapter, MethodAdapter } from "./method-adapter.js";
 import { login } from "./session.js";
+import { addFriend, friendGroupListUpdated, friendListUpdated, getFriendGroupList, getFriendList, getFriendProfile, renameFriendGroup, updateFriend } from "./friend.js";
+import { addToBlacklist, blacklistUpdated, getBlacklist, getMyProfile, getUserProfile, profileUpdated, removeFromBlacklist, updateMyProfile } from "./profile.js";
 import { getUserStatus, setSelfStatus, subscribeUserStatus, unsubscribeUserStatus, userStatusUpdated } from "./user-status.js";
 
 /** Official method name → adapter. */
@@ -10,9 +12,25 @@ export const methodAdapters: Readonly<Record<string, MethodAdapter>> = {
   getUserStatus,
   subscribeUserStatus,
   unsubscribeUserStatus,
+  getMyProfile,
+  getUserProfile,
+  updateMyProfile,
+  getBlacklist,
+  addToBlacklist,
+  removeFromBlacklist,
+  getFriendList,
+  updateFriend,
+  getFriendProfile,
+  addFriend,
+  getFriendGroupList,
+  renameFriendGroup,
 };
 
 /** Event oneof case → adapter. */
 export const eventAdapters: Readonly<Record<string, EventAdapter>> = {
   userStatusUpdated,
+  profileUpdated,
+  blacklistUpdated,
+  friendListUpdated,
+  friendGroupListUpdated,
 };

@@ -13,9 +13,10 @@ import type { PresenceOptions } from "../../server/index.js";
 import { defaultPresenceOptions } from "../../server/presence/presence-options.js";
 import { defaultMessageOptions } from "../../server/messages/messages.js";
 import { defaultConversationOptions } from "../../server/conversations/conversations.js";
+import { defaultRelationshipOptions } from "../../server/relationships/relationship-options.js";
 
 /** The option sections a case may override, with their defaults (which give each option's type). */
-const SERVER_DEFAULTS = { presence: defaultPresenceOptions, messages: defaultMessageOptions, conversations: defaultConversationOptions };
+const SERVER_DEFAULTS = { presence: defaultPresenceOptions, messages: defaultMessageOptions, conversations: defaultConversationOptions, relationships: defaultRelationshipOptions };
 import {
   DRIVERS,
   GENERATORS,

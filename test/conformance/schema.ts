@@ -1,6 +1,6 @@
 // The shape of a conformance suite once loaded: one YAML file per domain under suites/, read by load-suites.ts,
 // which rejects anything this file does not describe. README.md documents the same fields with examples.
-import type { ConversationOptions, MessageOptions, PresenceOptions } from "../../server/index.js";
+import type { ConversationOptions, MessageOptions, PresenceOptions, RelationshipOptions } from "../../server/index.js";
 
 /** The two ways a case drives a server: raw Connect RPCs, or the TencentCloudChat facade. */
 export const DRIVERS = ["rpc", "facade"] as const;
@@ -55,6 +55,7 @@ export interface ServerOverrides {
   presence?: Partial<PresenceOptions>;
   messages?: Partial<MessageOptions>;
   conversations?: Partial<ConversationOptions>;
+  relationships?: Partial<RelationshipOptions>;
 }
 
 /** A device of a user: `alice` is `alice/main`; `alice/phone` is a second device (a second client instance). */

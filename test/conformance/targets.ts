@@ -68,6 +68,7 @@ export function inProcessTargets(engine: EngineName = "memory"): TargetFactory {
         presence: testCase.server?.presence,
         messages: testCase.server?.messages,
         conversations: testCase.server?.conversations,
+        relationships: testCase.server?.relationships,
       };
       let server: RunningServer;
       try {

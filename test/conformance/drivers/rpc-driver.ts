@@ -24,7 +24,30 @@ const RESULT_OVERRIDES: Record<string, (data: Obj) => unknown> = {
   setSelfStatus: (data) => data.status,
   getConversationGroupList: (data) => data.groupNameList,
   downloadMergerMessage: (data) => data.message,
+  getMyProfile: (data) => officialProfile(data.profile),
+  getUserProfile: (data) => (data.profileList as Obj[]).map(officialProfile),
+  updateMyProfile: (data) => officialProfile(data.profile),
+  getBlacklist: (data) => data.userIDList,
+  addToBlacklist: (data) => data.userIDList,
+  removeFromBlacklist: (data) => data.userIDList,
+  getFriendList: (data) => (data.friendList as Obj[]).map(officialFriend),
+  updateFriend: (data) => officialFriend(data.friend as Obj),
+  getFriendProfile: (data) => ({ ...data, friendList: (data.friendList as Obj[]).map(officialFriend) }),
+  addFriend: (data) => (data.code === 0 ? { userID: data.userID, code: 0 } : data),
+  getFriendGroupList: (data) => data.friendGroupList,
+  renameFriendGroup: (data) => data.friendGroup,
 };
+
+/** A friend with its profile in the official shape. */
+function officialFriend(friend: Obj): Obj {
+  return { ...friend, profile: officialProfile(friend.profile) };
+}
+
+/** A profile whose gender was never set reads gender "" (the official runtime default). */
+function officialProfile(profile: unknown): unknown {
+  const p = profile as Obj | undefined;
+  return p && p.gender === 0 ? { ...p, gender: "" } : p;
+}
 
 /**
  * Where the facade's event data differs from the event message: the official events carry the list (or number)
@@ -41,6 +64,10 @@ const EVENT_OVERRIDES: Record<string, (data: Obj) => unknown> = {
   conversationListUpdated: (data) => data.conversationList,
   totalUnreadMessageCountUpdated: (data) => data.totalUnreadCount,
   conversationGroupListUpdated: (data) => data.groupNameList,
+  profileUpdated: (data) => (data.profileList as Obj[]).map(officialProfile),
+  blacklistUpdated: (data) => data.userIDList,
+  friendListUpdated: (data) => (data.friendList as Obj[]).map(officialFriend),
+  friendGroupListUpdated: (data) => data.friendGroupList,
 };
 
 /** The official `type` of the messages each create*Message method builds. */
