@@ -37,6 +37,9 @@ import { createMessageHandlers, createReadReceiptHandlers } from "./messages/mes
 import { createMessageStore } from "./messages/message-store.js";
 import { allowAll, Messages } from "./messages/messages.js";
 import { isSendMessageRequest, serveSendMessage } from "./messages/send-message-fast-path.js";
+import { createGroupAttributeHandlers, createGroupHandlers, createGroupMemberHandlers } from "./groups/group-handlers.js";
+import { createGroupStore } from "./groups/group-store.js";
+import { Groups } from "./groups/groups.js";
 import { createLocalFileStore } from "./files/file-storage.js";
 import { createFileRecordStore } from "./files/file-store.js";
 import { Files } from "./files/files.js";
@@ -154,8 +157,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // TODO(profiles): pass the relationships domain's Profiles (server/profiles/) here once it is on main; until then
   // senders and C2C peers carry their user ID only. This is the one wiring point of the Profiles seam.
   const profiles: ProfileSource = { getProfiles: async (ids) => new Map(ids.map((userId) => [userId, { userId, nick: "", avatar: "" }])) };
-  // The groups domain plugs its directory in here; until then no group exists.
-  const groups: GroupDirectory = { exists: async () => false };
+  const groupDomain = new Groups({
+    store: createGroupStore(db),
+    accounts,
+    profiles,
+    bus,
+    clock,
+    isOnline: (userId) => sessions.hasSessions(userId),
+  });
+  const groups: GroupDirectory = {
+    exists: (groupId) => groupDomain.exists(groupId),
+    isMember: (groupId, userId) => groupDomain.isMember(groupId, userId),
+  };
   const messageStore = createMessageStore(db);
   const conversations = new Conversations({
     db,
@@ -231,6 +244,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     messageInteraction: createReadReceiptHandlers(messages),
     conversation: createConversationHandlers(conversations, messages, clock),
+    group: createGroupHandlers(groupDomain),
+    groupMember: createGroupMemberHandlers(groupDomain),
+    groupAttribute: createGroupAttributeHandlers(groupDomain),
   };
   const limiter = new RateLimiter(clock);
   const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };

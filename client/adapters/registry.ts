@@ -1,5 +1,6 @@
 // The adapters by official method name and by Event variant; everything not listed maps generically.
 import type { EventAdapter, MethodAdapter } from "./method-adapter.js";
+import { groupListUpdated } from "./group.js";
 import { login } from "./session.js";
 import { getUserStatus, setSelfStatus, subscribeUserStatus, unsubscribeUserStatus, userStatusUpdated } from "./user-status.js";
 
@@ -15,4 +16,5 @@ export const methodAdapters: Readonly<Record<string, MethodAdapter>> = {
 /** Event oneof case → adapter. */
 export const eventAdapters: Readonly<Record<string, EventAdapter>> = {
   userStatusUpdated,
+  groupListUpdated,
 };

@@ -41,6 +41,7 @@ const EVENT_OVERRIDES: Record<string, (data: Obj) => unknown> = {
   conversationListUpdated: (data) => data.conversationList,
   totalUnreadMessageCountUpdated: (data) => data.totalUnreadCount,
   conversationGroupListUpdated: (data) => data.groupNameList,
+  groupListUpdated: (data) => data.groupList,
 };
 
 /** The official `type` of the messages each create*Message method builds. */
