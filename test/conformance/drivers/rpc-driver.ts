@@ -61,6 +61,8 @@ const CREATED_TYPE: Record<string, string> = {
 /** Where the official declaration names a parameter "options" that is in fact the request's field of another name. */
 const PARAM_NAMES: Record<string, readonly string[]> = {
   downloadMergerMessage: ["message"],
+  // Declared without parameters, but the 3.6.6 runtime reads `{groupProfileFilter}`.
+  getGroupList: ["options"],
 };
 
 /**
