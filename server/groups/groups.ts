@@ -635,6 +635,12 @@ export class Groups {
     const wanted = [...new Set(userIds)];
     if (wanted.some((id) => id.length === 0 || utf8(id) > 32)) throw invalid("a user ID is empty or exceeds 32 bytes");
     const now = this.nowMs();
+    // Outside the transaction (accounts are never deleted): a user never seen answers 10019 and nothing changes.
+    // The caller's standing is checked first so that a stranger learns nothing about which accounts exist.
+    const before = await this.groupOrFail(this.store.db.kysely, groupId);
+    if (before.type === AVCHATROOM) throw chatError(CANNOT_ADD_MEMBER_IN_AV);
+    await this.memberOrFail(this.store.db.kysely, groupId, userId);
+    await this.requireAccounts(wanted);
     const result = await this.store.db.transact(async (trx) => {
       const group = await this.groupOrFail(trx, groupId);
       if (group.type === AVCHATROOM) throw chatError(CANNOT_ADD_MEMBER_IN_AV);
@@ -642,7 +648,6 @@ export class Groups {
       const manager = self.role === OWNER || self.role === ADMIN;
       const option = group.inviteOption;
       if (option === InviteOption.DISABLE_INVITE && (group.type === WORK || !manager)) throw chatError(NO_PERMISSION, "the group does not allow invitations");
-      await this.requireAccountsIn(wanted);
       const existed = new Set((await this.store.members(trx, groupId, wanted)).map((m) => m.userId));
       const candidates = wanted.filter((id) => !existed.has(id));
       const over = await this.overLimit(trx, candidates, 1);
@@ -664,10 +669,6 @@ export class Groups {
       overLimit: wanted.filter((id) => result.overLimit.includes(id)),
       group: this.profileOf(result.group, result.self),
     };
-  }
-
-  private requireAccountsIn(userIds: readonly string[]): Promise<void> {
-    return this.requireAccounts(userIds);
   }
 
   async deleteMembers(userId: string, req: { groupId: string; userIdList: readonly string[]; reason: string; duration: number }): Promise<{ group: Group; removed: string[] }> {
