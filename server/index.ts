@@ -45,6 +45,9 @@ import { createProfileStore } from "./relationships/profile-store.js";
 import { Profiles } from "./relationships/profiles.js";
 import { createSendPolicy } from "./relationships/send-policy.js";
 import { isSendMessageRequest, serveSendMessage } from "./messages/send-message-fast-path.js";
+import { createGroupAttributeHandlers, createGroupHandlers, createGroupMemberHandlers } from "./groups/group-handlers.js";
+import { createGroupStore } from "./groups/group-store.js";
+import { Groups } from "./groups/groups.js";
 import { createLocalFileStore } from "./files/file-storage.js";
 import { createFileRecordStore } from "./files/file-store.js";
 import { Files } from "./files/files.js";
@@ -174,8 +177,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     friendListChanged: (userIds) => friends.friendListsChanged(userIds),
   });
-  // The groups domain plugs its directory in here; until then no group exists.
-  const groups: GroupDirectory = { exists: async () => false };
+  const groupDomain = new Groups({
+    store: createGroupStore(db),
+    accounts,
+    profiles,
+    bus,
+    clock,
+    isOnline: (userId) => sessions.hasSessions(userId),
+  });
+  const groups: GroupDirectory = {
+    exists: (groupId) => groupDomain.exists(groupId),
+    isMember: (groupId, userId) => groupDomain.isMember(groupId, userId),
+  };
   const messageStore = createMessageStore(db);
   const conversations = new Conversations({
     db,
@@ -252,6 +265,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     conversation: createConversationHandlers(conversations, messages, clock),
     profile: createProfileHandlers(profiles, blacklist),
     friend: createFriendHandlers(friends),
+    group: createGroupHandlers(groupDomain),
+    groupMember: createGroupMemberHandlers(groupDomain),
+    groupAttribute: createGroupAttributeHandlers(groupDomain),
   };
   const limiter = new RateLimiter(clock);
   const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };

@@ -1,5 +1,6 @@
 // The adapters by official method name and by Event variant; everything not listed maps generically.
 import type { EventAdapter, MethodAdapter } from "./method-adapter.js";
+import { groupListUpdated } from "./group.js";
 import { login } from "./session.js";
 import { addFriend, friendGroupListUpdated, friendListUpdated, getFriendGroupList, getFriendList, getFriendProfile, renameFriendGroup, updateFriend } from "./friend.js";
 import { addToBlacklist, blacklistUpdated, getBlacklist, getMyProfile, getUserProfile, profileUpdated, removeFromBlacklist, updateMyProfile } from "./profile.js";
@@ -33,4 +34,5 @@ export const eventAdapters: Readonly<Record<string, EventAdapter>> = {
   blacklistUpdated,
   friendListUpdated,
   friendGroupListUpdated,
+  groupListUpdated,
 };

@@ -158,7 +158,7 @@ export function validateCreateFriendGroupRequest(m: CreateFriendGroupRequest): V
 export function validateCreateGroupRequest(m: CreateGroupRequest): Violation | undefined {
   if (m.name.length === 0) return { field: "name", code: 70402, message: "name is required" };
   if (utf8Length(m.name) > 30) return { field: "name", code: 70402, message: "name exceeds 30 bytes" };
-  if (utf8Length(m.groupId) > 48) return { field: "group_id", code: 70402, message: "group_id exceeds 48 bytes" };
+  if (utf8Length(m.groupId) > 48) return { field: "group_id", code: 2602, message: "group_id exceeds 48 bytes" };
   if (utf8Length(m.notification) > 300) return { field: "notification", code: 70402, message: "notification exceeds 300 bytes" };
   if (utf8Length(m.avatar) > 100) return { field: "avatar", code: 70402, message: "avatar exceeds 100 bytes" };
   if (m.memberList.length > 500) return { field: "member_list", code: 70402, message: "member_list holds more than 500 items" };

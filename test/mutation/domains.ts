@@ -29,6 +29,8 @@ export const CASES: Readonly<Record<string, readonly string[]>> = {
     "presence-admin/subscribe-presence/unknown-users-left-out",
     "user-status/durability/**",
   ],
+  // Groups, their members, and their attributes and counters.
+  groups: ["groups/**", "group-members/**", "group-attributes/**"],
 };
 
 /**
@@ -37,6 +39,7 @@ export const CASES: Readonly<Record<string, readonly string[]>> = {
  * delete its entry and commit its test/mutation/incremental/<name>.json.
  */
 export const PENDING: Readonly<Record<string, string>> = {
+  groups: "served since issue 10; its first full mutation run (long on the shared 2-core machine) is still to be made",
   translation: "one conformance case so far (merged before mutation testing); its owner adds the cases that pin it down",
 };
 

@@ -5,10 +5,12 @@ import { init } from "./20251122T000000Z-init.js";
 import { timers } from "./20261128T000000Z-timers.js";
 import { messages } from "./20261201T000000Z-messages.js";
 import { relationships } from "./20261202T000000Z-relationships.js";
+import { groups } from "./20261203T000000Z-groups.js";
 
 export const migrations: Readonly<Record<string, Migration>> = {
   "20251122T000000Z-init": init,
   "20261128T000000Z-timers": timers,
   "20261201T000000Z-messages": messages,
   "20261202T000000Z-relationships": relationships,
+  "20261203T000000Z-groups": groups,
 };

@@ -68,6 +68,7 @@ const EVENT_OVERRIDES: Record<string, (data: Obj) => unknown> = {
   blacklistUpdated: (data) => data.userIDList,
   friendListUpdated: (data) => (data.friendList as Obj[]).map(officialFriend),
   friendGroupListUpdated: (data) => data.friendGroupList,
+  groupListUpdated: (data) => data.groupList,
 };
 
 /** The official `type` of the messages each create*Message method builds. */
@@ -87,6 +88,8 @@ const CREATED_TYPE: Record<string, string> = {
 /** Where the official declaration names a parameter "options" that is in fact the request's field of another name. */
 const PARAM_NAMES: Record<string, readonly string[]> = {
   downloadMergerMessage: ["message"],
+  // Declared without parameters, but the 3.6.6 runtime reads `{groupProfileFilter}`.
+  getGroupList: ["options"],
 };
 
 /**
