@@ -47,6 +47,9 @@ import { dirname, join } from "node:path";
 import { libreTranslateProvider, openAiTranscriptionProvider } from "./translation/providers.js";
 import { createTranslationHandlers } from "./translation/translation-handlers.js";
 import { chatwireVersion } from "./version.js";
+import { createSignalingHandlers } from "./signaling/signaling-handlers.js";
+import { createSignalingStore } from "./signaling/signaling-store.js";
+import { Signaling } from "./signaling/signaling.js";
 
 export type { ServerOptions } from "./options.js";
 export type { PresenceOptions } from "./presence/presence-options.js";
@@ -155,7 +158,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // senders and C2C peers carry their user ID only. This is the one wiring point of the Profiles seam.
   const profiles: ProfileSource = { getProfiles: async (ids) => new Map(ids.map((userId) => [userId, { userId, nick: "", avatar: "" }])) };
   // The groups domain plugs its directory in here; until then no group exists.
-  const groups: GroupDirectory = { exists: async () => false };
+  const groups: GroupDirectory = { exists: async () => false, isMember: async () => false };
   const messageStore = createMessageStore(db);
   const conversations = new Conversations({
     db,
@@ -185,6 +188,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     options: config.messages,
   });
+  const signaling = new Signaling({
+    db,
+    store: createSignalingStore(db),
+    messages,
+    messageStore,
+    accounts,
+    groups,
+    timers,
+    bus,
+    clock,
+    isOnline: (userId) => sessions.hasSessions(userId),
+  });
   let filesDir: string | undefined;
   const files = new Files({
     sessions,
@@ -211,8 +226,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       clock,
       sdkAppId: config.sdkAppID,
       secretKey: config.secretKey,
-      // The total unread count, pushed once after each login.
-      afterLogin: (s) => void conversations!.greet(s).catch(logFailure("conversations: login total")),
+      // The total unread count, pushed once after each login, and the invitations still waiting for the user's answer.
+      afterLogin: (s) => {
+        void conversations.greet(s).catch(logFailure("conversations: login total"));
+        void signaling.greet(s).catch(logFailure("signaling: pending invitations at login"));
+      },
     }),
     event: createStreamEventsHandlers(streamDeps),
     userStatus: createUserStatusHandlers(presence),
@@ -231,6 +249,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     messageInteraction: createReadReceiptHandlers(messages),
     conversation: createConversationHandlers(conversations, messages, clock),
+    signaling: createSignalingHandlers(signaling),
   };
   const limiter = new RateLimiter(clock);
   const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };
