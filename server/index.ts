@@ -50,6 +50,9 @@ import { chatwireVersion } from "./version.js";
 import { createSignalingHandlers } from "./signaling/signaling-handlers.js";
 import { createSignalingStore } from "./signaling/signaling-store.js";
 import { Signaling } from "./signaling/signaling.js";
+import { createInteractionHandlers } from "./interactions/interaction-handlers.js";
+import { createInteractionStore } from "./interactions/interaction-store.js";
+import { Interactions } from "./interactions/interactions.js";
 
 export type { ServerOptions } from "./options.js";
 export type { PresenceOptions } from "./presence/presence-options.js";
@@ -200,6 +203,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     isOnline: (userId) => sessions.hasSessions(userId),
   });
+  const interactions = new Interactions({ db, store: createInteractionStore(db), messages: messageStore, profiles, bus });
   let filesDir: string | undefined;
   const files = new Files({
     sessions,
@@ -247,7 +251,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         log: (err, what) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, what),
       }),
     },
-    messageInteraction: createReadReceiptHandlers(messages),
+    messageInteraction: { ...createReadReceiptHandlers(messages), ...createInteractionHandlers(interactions) },
     conversation: createConversationHandlers(conversations, messages, clock),
     signaling: createSignalingHandlers(signaling),
   };

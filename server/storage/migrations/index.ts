@@ -5,10 +5,12 @@ import { init } from "./20251122T000000Z-init.js";
 import { timers } from "./20261128T000000Z-timers.js";
 import { messages } from "./20261201T000000Z-messages.js";
 import { signaling } from "./20261204T000000Z-signaling.js";
+import { interactions } from "./20261205T000000Z-interactions.js";
 
 export const migrations: Readonly<Record<string, Migration>> = {
   "20251122T000000Z-init": init,
   "20261128T000000Z-timers": timers,
   "20261201T000000Z-messages": messages,
   "20261204T000000Z-signaling": signaling,
+  "20261205T000000Z-interactions": interactions,
 };
