@@ -65,8 +65,11 @@ interface Located {
 }
 
 export class Interactions {
-  /** Extension keys being changed now, by message and key: a change arriving meanwhile loses (23001). */
-  private readonly inFlight = new Set<string>();
+  /**
+   * Extension keys being changed now, by message and key, each with the change's completion: a change of the same
+   * key arriving meanwhile loses (23001) and answers the value the first one committed.
+   */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: InteractionDeps) {}
 
@@ -152,17 +155,9 @@ export class Interactions {
     const at = await this.locateExtensible(userId, message);
     // The last value of a key repeated in one call wins.
     const wanted = new Map(extensions.map((x) => [x.key, x.value]));
-    const mine: string[] = [];
-    const lost: string[] = [];
-    for (const key of wanted.keys()) {
-      const flight = flightKey(at, key);
-      if (this.inFlight.has(flight)) lost.push(key);
-      else {
-        this.inFlight.add(flight);
-        mine.push(key);
-      }
-    }
+    const { mine, lost, waits, release } = this.claimKeys(at, [...wanted.keys()]);
     try {
+      await Promise.all(waits);
       const list = mine.map((key) => ({ key, value: wanted.get(key)! }));
       const latest = await this.deps.db.transact(async (trx) => {
         await this.deps.store.bump(trx, at.conv, at.stored.msgId);
@@ -192,7 +187,7 @@ export class Interactions {
         create(MessageExtensionResultSchema, mine.includes(key) ? { code: 0, key, value: wanted.get(key)! } : { code: EXTENSION_CONFLICT, key, value: won.get(key) ?? "" }),
       );
     } finally {
-      for (const key of mine) this.inFlight.delete(flightKey(at, key));
+      release();
     }
   }
 
@@ -206,10 +201,11 @@ export class Interactions {
   async deleteExtensions(userId: string, message: Message, keyList: readonly string[]): Promise<MessageExtensionResult[]> {
     const at = await this.locateExtensible(userId, message);
     const keys = keyList.length > 0 ? [...new Set(keyList)] : undefined;
-    const busy = (keys ?? []).filter((key) => this.inFlight.has(flightKey(at, key)));
-    const mine = keys?.filter((key) => !busy.includes(key));
-    for (const key of mine ?? []) this.inFlight.add(flightKey(at, key));
+    const claimed = keys ? this.claimKeys(at, keys) : undefined;
+    const busy = claimed?.lost ?? [];
+    const mine = claimed?.mine;
     try {
+      await Promise.all(claimed?.waits ?? []);
       const { deleted, latest } = await this.deps.db.transact(async (trx) => {
         await this.deps.store.bump(trx, at.conv, at.stored.msgId);
         const deleted = await this.deps.store.deleteExtensions(trx, at.conv, at.stored.msgId, mine);
@@ -230,11 +226,35 @@ export class Interactions {
       );
       return results;
     } finally {
-      for (const key of mine ?? []) this.inFlight.delete(flightKey(at, key));
+      claimed?.release();
     }
   }
 
   // ---- helpers
+
+  /** Marks the keys this change owns; the others are in flight in an earlier change, whose end it waits for. */
+  private claimKeys(at: Located, keys: readonly string[]) {
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    const mine: string[] = [];
+    const lost: string[] = [];
+    const waits: Promise<void>[] = [];
+    for (const key of keys) {
+      const earlier = this.inFlight.get(flightKey(at, key));
+      if (earlier) {
+        lost.push(key);
+        waits.push(earlier);
+      } else {
+        this.inFlight.set(flightKey(at, key), done);
+        mine.push(key);
+      }
+    }
+    const release = () => {
+      for (const key of mine) if (this.inFlight.get(flightKey(at, key)) === done) this.inFlight.delete(flightKey(at, key));
+      finish();
+    };
+    return { mine, lost, waits, release };
+  }
 
   private async locate(userId: string, message: Message): Promise<Located> {
     const ref = parseConversationId(message.conversationId);
