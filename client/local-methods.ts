@@ -2,6 +2,7 @@
 // RPC-bound but drive the session lifecycle around their call.
 import type { ChatCore } from "./chat-core.js";
 import type { ChatEventHandler } from "./emitter.js";
+import { signalingMethods } from "./signaling.js";
 
 /** An official method's implementation (before the middleware). */
 export type MethodImpl = (...args: unknown[]) => unknown;
@@ -9,6 +10,7 @@ export type MethodImpl = (...args: unknown[]) => unknown;
 /** Returns the local implementations by official method name; `self` is the facade (the default `once` context). */
 export function localMethods(core: ChatCore, self: () => object): Readonly<Record<string, MethodImpl>> {
   return {
+    ...signalingMethods(core),
     login: (...args) => core.login(args),
     logout: () => core.logout(),
     destroy: () => core.destroy(),

@@ -18,6 +18,8 @@ export const customValidators: Readonly<Record<string, Readonly<Record<string, C
   on: listener,
   once: listener,
   off: listener,
+  addSignalingListener: listener,
+  removeSignalingListener: listener,
   setSelfStatus: { customStatus: isString },
   getUserStatus: { userIDList: nonEmptyArray },
   subscribeUserStatus: { userIDList: nonEmptyArray },

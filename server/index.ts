@@ -58,6 +58,12 @@ import { dirname, join } from "node:path";
 import { libreTranslateProvider, openAiTranscriptionProvider } from "./translation/providers.js";
 import { createTranslationHandlers } from "./translation/translation-handlers.js";
 import { chatwireVersion } from "./version.js";
+import { createSignalingHandlers } from "./signaling/signaling-handlers.js";
+import { createSignalingStore } from "./signaling/signaling-store.js";
+import { Signaling } from "./signaling/signaling.js";
+import { createInteractionHandlers } from "./interactions/interaction-handlers.js";
+import { createInteractionStore } from "./interactions/interaction-store.js";
+import { Interactions } from "./interactions/interactions.js";
 
 export type { ServerOptions } from "./options.js";
 export type { PresenceOptions } from "./presence/presence-options.js";
@@ -217,6 +223,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     options: config.messages,
   });
+  const signaling = new Signaling({
+    db,
+    store: createSignalingStore(db),
+    messages,
+    messageStore,
+    accounts,
+    groups,
+    timers,
+    bus,
+    clock,
+    isOnline: (userId) => sessions.hasSessions(userId),
+  });
+  const interactions = new Interactions({ db, store: createInteractionStore(db), messages: messageStore, profiles, bus });
   let filesDir: string | undefined;
   const files = new Files({
     sessions,
@@ -243,8 +262,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       clock,
       sdkAppId: config.sdkAppID,
       secretKey: config.secretKey,
-      // The total unread count, pushed once after each login.
-      afterLogin: (s) => void conversations!.greet(s).catch(logFailure("conversations: login total")),
+      // The total unread count, pushed once after each login, and the invitations still waiting for the user's answer.
+      afterLogin: (s) => {
+        void conversations.greet(s).catch(logFailure("conversations: login total"));
+        void signaling.greet(s).catch(logFailure("signaling: pending invitations at login"));
+      },
     }),
     event: createStreamEventsHandlers(streamDeps),
     userStatus: createUserStatusHandlers(presence),
@@ -261,13 +283,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         log: (err, what) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, what),
       }),
     },
-    messageInteraction: createReadReceiptHandlers(messages),
+    messageInteraction: { ...createReadReceiptHandlers(messages), ...createInteractionHandlers(interactions) },
     conversation: createConversationHandlers(conversations, messages, clock),
     profile: createProfileHandlers(profiles, blacklist),
     friend: createFriendHandlers(friends),
     group: createGroupHandlers(groupDomain),
     groupMember: createGroupMemberHandlers(groupDomain),
     groupAttribute: createGroupAttributeHandlers(groupDomain),
+    signaling: createSignalingHandlers(signaling),
   };
   const limiter = new RateLimiter(clock);
   const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };

@@ -54,6 +54,7 @@ export interface ProfileSource {
 /** Whether a group exists and the user belongs to it (the groups domain's seam; no group exists until it lands). */
 export interface GroupDirectory {
   exists(groupId: string): Promise<boolean>;
+  /** Whether the user is a member of the group (false for a group that does not exist). */
   isMember(groupId: string, userId: string): Promise<boolean>;
 }
 

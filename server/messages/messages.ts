@@ -143,7 +143,15 @@ export class Messages {
     return writer.finish();
   }
 
-  private async sendStored(session: Session, req: SendMessageRequest): Promise<{ message: Message; body: Uint8Array }> {
+  /**
+   * Sends a message on a user's behalf from another domain (signaling's invitation messages): as SendMessage from a
+   * session of `senderId`, every session of the sender hearing of it except `exceptSessionId` ("" for none).
+   */
+  async sendAs(senderId: string, req: SendMessageRequest, exceptSessionId = ""): Promise<Message> {
+    return (await this.sendStored({ userId: senderId, id: exceptSessionId }, req)).message;
+  }
+
+  private async sendStored(session: Pick<Session, "userId" | "id">, req: SendMessageRequest): Promise<{ message: Message; body: Uint8Array }> {
     const input = req.message;
     if (!input) throw chatError(INVALID_PARAMETER, "message is required");
     const sender = session.userId;
@@ -434,7 +442,7 @@ export class Messages {
     return found.map((m) => ({ ...this.present(m, userId, context(record)), isDeleted: true }));
   }
 
-  async modify(session: Session, input: Message): Promise<Message> {
+  async modify(session: Pick<Session, "userId">, input: Message): Promise<Message> {
     const userId = session.userId;
     const { ref, conv, record } = await this.open(userId, input.conversationId);
     if (ref.kind === "system") throw chatError(INVALID_PARAMETER, "system conversation messages cannot be modified");

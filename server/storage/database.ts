@@ -3,11 +3,13 @@
 import type { AccountTables } from "../accounts/account-store.js";
 import type { ConversationTables } from "../conversations/conversation-store.js";
 import type { FileTables } from "../files/file-store.js";
+import type { FriendTables } from "../relationships/friend-store.js";
 import type { GroupTables } from "../groups/group-store.js";
+import type { InteractionTables } from "../interactions/interaction-store.js";
 import type { MessageTables } from "../messages/message-store.js";
 import type { PresenceTables } from "../presence/presence-store.js";
-import type { FriendTables } from "../relationships/friend-store.js";
 import type { ProfileTables } from "../relationships/profile-store.js";
+import type { SignalingTables } from "../signaling/signaling-store.js";
 import type { TimerTables } from "../timers/timer-store.js";
 
-export interface Database extends AccountTables, PresenceTables, TimerTables, ConversationTables, MessageTables, FileTables, ProfileTables, FriendTables, GroupTables {}
+export interface Database extends AccountTables, PresenceTables, TimerTables, ConversationTables, MessageTables, FileTables, ProfileTables, FriendTables, GroupTables, SignalingTables, InteractionTables {}

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { AccountAdminService } from "../../gen/chatwire/v1/account_admin_pb.js";
 import { PresenceAdminService } from "../../gen/chatwire/v1/presence_admin_pb.js";
-import { EVENT } from "../../client/generated/constants.js";
+import { EVENT, TSignaling } from "../../client/generated/constants.js";
 import { clientMethods, rpcMethods } from "../../client/generated/methods.js";
 import { WIRE_ONLY_CALLS } from "./drivers/rpc-driver.js";
 import type { PresenceOptions } from "../../server/index.js";
@@ -44,7 +44,8 @@ const ADMIN_SERVICES = [AccountAdminService, PresenceAdminService];
 /** create*Message: client-side methods a case calls to build a message (both drivers build it). */
 export const MESSAGE_CREATORS = new Set<string>(clientMethods.map((m) => m.name).filter((n) => /^create\w*Message$/.test(n)));
 const CALLABLE = new Set<string>([...rpcMethods.map((m) => m.name), ...MESSAGE_CREATORS]);
-const EVENT_KEYS = new Set(Object.keys(EVENT));
+/** EVENT keys, and the TSignaling event keys (signaling listeners on the facade). */
+const EVENT_KEYS = new Set([...Object.keys(EVENT), ...Object.entries(TSignaling).filter(([, v]) => typeof v === "string").map(([k]) => k)]);
 
 export class SuiteError extends Error {
   constructor(
@@ -401,7 +402,7 @@ function parseStep(c: Checker, raw: unknown, path: string, index: number): Step 
       const o = c.object(raw, path, kind === "expectEvent" ? [kind, "within", "note"] : [kind, "note"])!;
       const e = c.object(o[kind], `${path}.${kind}`, ["to", "name", "data"], ["to", "name"]) ?? {};
       const name = c.string(e.name, `${path}.${kind}.name`) ?? "?";
-      if (!EVENT_KEYS.has(name)) c.add(`${path}.${kind}.name`, `"${name}" is not a key of TencentCloudChat.EVENT`);
+      if (!EVENT_KEYS.has(name)) c.add(`${path}.${kind}.name`, `"${name}" is not a key of TencentCloudChat.EVENT or of TencentCloudChat.TSignaling`);
       if (e.data !== undefined) c.value(e.data, `${path}.${kind}.data`, EXPECT_OPS);
       const to = recipient(c, e.to, `${path}.${kind}.to`);
       if (kind === "expectNoEvent") return { ...base, kind, to, name, data: e.data };

@@ -6,6 +6,8 @@ import { timers } from "./20261128T000000Z-timers.js";
 import { messages } from "./20261201T000000Z-messages.js";
 import { relationships } from "./20261202T000000Z-relationships.js";
 import { groups } from "./20261203T000000Z-groups.js";
+import { signaling } from "./20261204T000000Z-signaling.js";
+import { interactions } from "./20261205T000000Z-interactions.js";
 
 export const migrations: Readonly<Record<string, Migration>> = {
   "20251122T000000Z-init": init,
@@ -13,4 +15,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "20261201T000000Z-messages": messages,
   "20261202T000000Z-relationships": relationships,
   "20261203T000000Z-groups": groups,
+  "20261204T000000Z-signaling": signaling,
+  "20261205T000000Z-interactions": interactions,
 };

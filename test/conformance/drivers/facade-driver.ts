@@ -3,7 +3,7 @@
 // connection, so `vanish` is a lost network, not a logout. The facade is loaded at run time, so a facade that fails
 // to load fails the facade cases without stopping the rpc ones.
 import type { Transport } from "@connectrpc/connect";
-import { EVENT } from "../../../client/generated/constants.js";
+import { EVENT, TSignaling } from "../../../client/generated/constants.js";
 import { createCuttableTransport } from "../cuttable-transport.js";
 import { EventLog } from "../event-log.js";
 import { show } from "../match.js";
@@ -26,6 +26,10 @@ const READY_TIMEOUT_MS = 5_000;
 const CALL_TIMEOUT_MS = 10_000;
 const DESTROY_TIMEOUT_MS = 1_000;
 const nameOfValue = new Map<string, string>(Object.entries(EVENT).map(([key, value]) => [value, key]));
+/** TSignaling event value → key; these events reach listeners added with addSignalingListener. */
+const signalingNameOfValue = new Map<string, string>(
+  Object.entries(TSignaling).flatMap(([key, value]) => (typeof value === "string" ? [[value, key] as [string, string]] : [])),
+);
 let instances = 0;
 
 /** Loads the facade (client/index). */
@@ -68,6 +72,18 @@ class FacadeDevice implements Device {
         options.trace.add(options.label, "event", `${name} ${show(event?.data)}`);
         this.log.push(name, event?.data, options.trace.now());
       });
+    }
+    const addSignalingListener = this.chat.addSignalingListener as ((name: string, handler: (event: { data: unknown }) => void) => void) | undefined;
+    for (const [value, name] of signalingNameOfValue) {
+      try {
+        addSignalingListener?.call(this.chat, value, (event) => {
+          options.trace.add(options.label, "event", `${name} ${show(event?.data)}`);
+          this.log.push(name, event?.data, options.trace.now());
+        });
+      } catch (err) {
+        // A facade without signaling listeners fails the cases that expect TSignaling events, not every case.
+        options.trace.add(options.label, "event", `addSignalingListener failed: ${show(err)}`);
+      }
     }
   }
 
