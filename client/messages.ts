@@ -200,8 +200,9 @@ export class ChatState {
       case "messageRevoked":
       case "messageModified":
       case "messageReadByPeer":
-        for (const m of bare as Obj[]) this.update(m);
-        break;
+        // The cached messages take the new state and are what listeners get, as in the official SDK.
+        this.core.emitter.emit(event.name, (bare as Obj[]).map((m) => this.update(m)));
+        return true;
       case "conversationListUpdated":
         for (const c of data.conversationList as Obj[]) this.conversations.set(c.conversationID, c);
         for (const id of data.deletedConversationIDList as string[]) this.conversations.delete(id);
@@ -318,7 +319,7 @@ export class ChatState {
   }
 
   /** A changed message: its cached copy takes the new state; so does its conversation's lastMessage. */
-  private update(m: Obj): void {
+  private update(m: Obj): Obj {
     const cached = this.cache.get(m.conversationID)?.get(m.ID);
     if (cached) Object.assign(cached, m);
     else this.remember(m);
@@ -328,6 +329,7 @@ export class ChatState {
       conversation.lastMessage = last;
       this.listChanged();
     }
+    return cached ?? m;
   }
 
   /** Emits CONVERSATION_LIST_UPDATED with the whole list: at once, or at most once a second when throttling. */
