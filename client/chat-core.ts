@@ -13,6 +13,7 @@ import { EventStream, type Backoff } from "./event-stream.js";
 import { toOfficialEvent, type OfficialEvent } from "./event-dispatch.js";
 import { EVENT, TYPES } from "./generated/constants.js";
 import type { Logger } from "./logger.js";
+import { ChatState } from "./messages.js";
 import { RpcRuntime, type ChatResponse } from "./rpc-runtime.js";
 import { ServerClock } from "./server-clock.js";
 import type { TimerHandle, Timers } from "./timers.js";
@@ -30,6 +31,10 @@ export interface ChatCoreOptions {
   deviceID: string;
   platform: string;
   logger: Logger;
+  /** The server's base URL, for file uploads. */
+  baseUrl: string;
+  /** Whether CONVERSATION_LIST_UPDATED is emitted at most once a second (the official `eventThrottling`). */
+  eventThrottling: boolean;
   /** Called once destroy() has emitted SDK_DESTROY. */
   onDestroyed(): void;
 }
@@ -56,6 +61,8 @@ export class ChatCore {
   readonly runtime: RpcRuntime;
   readonly clock: ServerClock;
   readonly plugins: Record<string, unknown> = {};
+  /** Messages, conversations and unread counts kept on the client. */
+  readonly state = new ChatState(this);
 
   private session: Session | undefined;
   private ready = false;
@@ -88,6 +95,11 @@ export class ChatCore {
   /** The code calls reject with while not ready (2024 before login, 3005 after logout, 3002-3006 after a kick). */
   getNotReadyReason(): number {
     return this.notReadyReason;
+  }
+
+  /** The session token, "" when logged out. */
+  token(): string {
+    return this.session?.token ?? "";
   }
 
   getLoginUser(): string {
@@ -197,6 +209,7 @@ export class ChatCore {
     if (!this.ready) {
       this.ready = true;
       this.emitter.emit(EVENT.SDK_READY);
+      this.state.sync().catch((err) => this.logger.warn("conversation list sync failed:", toChatError(err).message));
     }
   }
 
@@ -218,7 +231,7 @@ export class ChatCore {
       return;
     }
     if (official.variant === "kickedOut") this.kickedOut(official);
-    else (official.signaling ? this.signalingEmitter : this.emitter).emit(official.name, official.data);
+    else if (!this.state.onEvent(official)) (official.signaling ? this.signalingEmitter : this.emitter).emit(official.name, official.data);
   }
 
   /** KICKED_OUT: the session is already gone on the server; drop it, then emit KICKED_OUT and SDK_NOT_READY. */
@@ -281,6 +294,7 @@ export class ChatCore {
     this.stopConnection();
     this.session = undefined;
     this.ready = false;
+    this.state.reset();
     this.netState = TYPES.NET_STATE_CONNECTED;
     this.notReadyReason = reason;
     beforeNotReady?.();

@@ -9,8 +9,34 @@ export type MethodImpl = (...args: unknown[]) => unknown;
 
 /** Returns the local implementations by official method name; `self` is the facade (the default `once` context). */
 export function localMethods(core: ChatCore, self: () => object): Readonly<Record<string, MethodImpl>> {
+  const state = core.state;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  type Obj = Record<string, any>;
+  const methods: Record<string, MethodImpl> = {};
+  for (const kind of ["Text", "TextAt", "Image", "Audio", "Video", "File", "Custom", "Face", "Location", "Merger", "Forward"]) {
+    methods[`create${kind}Message`] = (options) => state.create(kind, options as Obj);
+  }
+  // Methods whose results carry messages the cache keeps (revokeMessage completes the message passed in).
+  for (const name of ["getMessageList", "getMessageListHopping", "deleteMessage", "modifyMessage", "getMessageReadReceiptList"]) {
+    methods[name] = (...args) => state.call(name, args);
+  }
   return {
     ...signalingMethods(core),
+    ...methods,
+    sendMessage: (message, options) => state.send(message as Obj, options as Obj | undefined),
+    resendMessage: (message) => state.send(message as Obj),
+    revokeMessage: (message) => state.call("revokeMessage", [message], message as Obj),
+    findMessage: (id) => state.find(id),
+    // The array form lists conversation IDs (an empty one resolves an empty list without a call).
+    getConversationList: (options) =>
+      Array.isArray(options) && options.length === 0
+        ? Promise.resolve({ code: 0, data: { conversationList: [], isSyncCompleted: true } })
+        : state.call("getConversationList", [Array.isArray(options) ? { conversationIDList: options } : options]),
+    getConversationGroupList: () => state.call("getConversationGroupList", []).then((r) => ({ code: 0, data: (r.data as Obj).groupNameList })),
+    // Declared with one parameter named options, it takes the merger message and resolves the full message.
+    downloadMergerMessage: (message) =>
+      state.call("downloadMergerMessage", [{ message }]).then((r) => ({ code: 0, data: (r.data as Obj).message })),
+    getTotalUnreadMessageCount: () => state.total,
     login: (...args) => core.login(args),
     logout: () => core.logout(),
     destroy: () => core.destroy(),

@@ -1,7 +1,8 @@
 // The one mapping between official objects and protobuf-es messages, driven by descriptors:
 // keys are the field's lowerCamelCase name with `Id` written `ID` (userIdList ↔ userIDList) unless the field sets
 // `(chatwire.v1.facade_name)`; enums travel as numbers and surface as the official value from officialEnumValues;
-// 64-bit integers surface as numbers.
+// 64-bit integers surface as numbers; a message's `payload` oneof is the official `payload` object of its `type`,
+// and a google.protobuf.Struct is the JSON object it holds.
 import { getOption, ScalarType, type DescEnum, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import { facade_name } from "../gen/chatwire/v1/options_pb.js";
 import { officialEnumValues } from "./generated/constants.js";
@@ -93,6 +94,16 @@ function singularKind(field: DescField): Kind {
   }
 }
 
+const STRUCT = "google.protobuf.Struct";
+
+/** The `payload` variant of each MessageElemType number (a text payload with `atUserList` is `textAt`). */
+const PAYLOADS = ",text,image,audio,file,face,video,location,groupTip,groupSystemNotice,custom,merger".split(",");
+
+/** Whether `desc` has a `payload` oneof chosen by an enum `type` (Message, MessageElement). */
+function hasTypedPayload(desc: DescMessage): boolean {
+  return desc.field.type?.fieldKind === "enum" && desc.oneofs.some((o) => o.localName === "payload");
+}
+
 function valueToMessage(kind: Kind, value: unknown): unknown {
   switch (kind.kind) {
     case "scalar":
@@ -100,7 +111,7 @@ function valueToMessage(kind: Kind, value: unknown): unknown {
     case "enum":
       return officialToEnumNumber(kind.desc, value);
     case "message":
-      return toMessageInit(kind.desc, (value ?? {}) as OfficialObject);
+      return kind.desc.typeName === STRUCT ? value : toMessageInit(kind.desc, (value ?? {}) as OfficialObject);
   }
 }
 
@@ -111,7 +122,7 @@ function valueToOfficial(kind: Kind, value: unknown): unknown {
     case "enum":
       return enumNumberToOfficial(kind.desc, value as number);
     case "message":
-      return toOfficial(kind.desc, value as Record<string, unknown>);
+      return kind.desc.typeName === STRUCT ? value : toOfficial(kind.desc, value as Record<string, unknown>);
   }
 }
 
@@ -135,6 +146,14 @@ export function toMessageInit(desc: DescMessage, official: OfficialObject): Reco
     if (field.oneof) init[field.oneof.localName] = { case: field.localName, value: converted };
     else init[field.localName] = converted;
   }
+  // Message and MessageElement: the official `payload` object is the oneof variant its `type` names.
+  const payload = official.payload as OfficialObject | undefined;
+  if (payload && hasTypedPayload(desc)) {
+    let variant = PAYLOADS[init.type as number] ?? "";
+    if (variant === "text" && Array.isArray(payload.atUserList)) variant = "textAt";
+    const field = desc.field[variant];
+    if (field?.message) init.payload = { case: variant, value: toMessageInit(field.message, payload) };
+  }
   return init;
 }
 
@@ -147,6 +166,10 @@ export function toOfficial(desc: DescMessage, message: Record<string, unknown>):
       const oneof = message[field.oneof.localName] as { case?: string; value?: unknown } | undefined;
       if (oneof?.case !== field.localName) continue;
       value = oneof.value;
+      if (field.oneof.localName === "payload" && field.message && hasTypedPayload(desc)) {
+        official.payload = toOfficial(field.message, value as Record<string, unknown>);
+        continue;
+      }
     } else {
       value = message[field.localName];
     }

@@ -46,6 +46,8 @@ function create(options: ChatOptions): ChatInstance {
     deviceID: options.deviceID ?? "",
     platform: options.platform ?? (isNodeRuntime() ? "node" : "web"),
     logger,
+    baseUrl,
+    eventThrottling: options.eventThrottling !== false,
     onDestroyed: () => instances.delete(key),
   });
   const chat = createChatInstance(core);

@@ -1,8 +1,10 @@
 // Where RPCs go. The facade talks to any Connect `Transport` (tests inject an in-memory router transport);
 // without one it builds a Connect transport with the binary format for `baseUrl`: HTTP/2 through
 // @connectrpc/connect-node under Node, fetch through @connectrpc/connect-web elsewhere. The Node module is
-// imported dynamically, so browser bundles never load it.
+// imported dynamically, so browser bundles never load it; connect-web statically, so bundlers drop its unused
+// gRPC-web transport.
 import type { Transport } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-web";
 
 interface NodeGlobals {
   process?: { versions?: { node?: string } };
@@ -24,8 +26,7 @@ export async function createDefaultTransport(baseUrl: string): Promise<Transport
     const node = (await import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_TRANSPORT_MODULE)) as typeof import("@connectrpc/connect-node");
     return node.createConnectTransport({ baseUrl, httpVersion: "2", useBinaryFormat: true });
   }
-  const web = await import("@connectrpc/connect-web");
-  return web.createConnectTransport({ baseUrl, useBinaryFormat: true });
+  return createConnectTransport({ baseUrl, useBinaryFormat: true });
 }
 
 /** Returns a function that yields the injected transport, or builds the default one once on first use. */
