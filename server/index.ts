@@ -37,6 +37,9 @@ import { createMessageHandlers, createReadReceiptHandlers } from "./messages/mes
 import { createMessageStore } from "./messages/message-store.js";
 import { Messages } from "./messages/messages.js";
 import { Blacklist } from "./relationships/blacklist.js";
+import { createFollowHandlers } from "./relationships/follow-handlers.js";
+import { createFollowStore } from "./relationships/follow-store.js";
+import { Follows } from "./relationships/follows.js";
 import { createFriendHandlers } from "./relationships/friend-handlers.js";
 import { createFriendStore } from "./relationships/friend-store.js";
 import { Friends } from "./relationships/friends.js";
@@ -165,6 +168,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const friendStore = createFriendStore(db);
   const profiles = new Profiles({ db, store: profileStore, friends: friendStore, accounts, bus, clock, options: config.relationships });
   const friends = new Friends({ db, store: friendStore, profileStore, profiles, accounts, bus, clock, options: config.relationships });
+  const follows = new Follows({ db, store: createFollowStore(db), profiles, accounts, bus, clock });
   const blacklist = new Blacklist({
     db,
     store: profileStore,
@@ -252,6 +256,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     conversation: createConversationHandlers(conversations, messages, clock),
     profile: createProfileHandlers(profiles, blacklist),
     friend: createFriendHandlers(friends),
+    follow: createFollowHandlers(follows),
   };
   const limiter = new RateLimiter(clock);
   const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };

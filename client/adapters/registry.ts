@@ -1,6 +1,18 @@
 // The adapters by official method name and by Event variant; everything not listed maps generically.
 import type { EventAdapter, MethodAdapter } from "./method-adapter.js";
 import { login } from "./session.js";
+import {
+  checkFollowType,
+  followUser,
+  getMutualFollowersList,
+  getMyFollowersList,
+  getMyFollowingList,
+  getUserFollowInfo,
+  mutualFollowersListUpdated,
+  myFollowersListUpdated,
+  myFollowingListUpdated,
+  unfollowUser,
+} from "./follow.js";
 import { addFriend, friendGroupListUpdated, friendListUpdated, getFriendGroupList, getFriendList, getFriendProfile, renameFriendGroup, updateFriend } from "./friend.js";
 import { addToBlacklist, blacklistUpdated, getBlacklist, getMyProfile, getUserProfile, profileUpdated, removeFromBlacklist, updateMyProfile } from "./profile.js";
 import { getUserStatus, setSelfStatus, subscribeUserStatus, unsubscribeUserStatus, userStatusUpdated } from "./user-status.js";
@@ -24,6 +36,13 @@ export const methodAdapters: Readonly<Record<string, MethodAdapter>> = {
   addFriend,
   getFriendGroupList,
   renameFriendGroup,
+  followUser,
+  unfollowUser,
+  getMyFollowersList,
+  getMyFollowingList,
+  getMutualFollowersList,
+  getUserFollowInfo,
+  checkFollowType,
 };
 
 /** Event oneof case → adapter. */
@@ -33,4 +52,7 @@ export const eventAdapters: Readonly<Record<string, EventAdapter>> = {
   blacklistUpdated,
   friendListUpdated,
   friendGroupListUpdated,
+  myFollowersListUpdated,
+  myFollowingListUpdated,
+  mutualFollowersListUpdated,
 };

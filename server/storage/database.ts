@@ -5,8 +5,9 @@ import type { ConversationTables } from "../conversations/conversation-store.js"
 import type { FileTables } from "../files/file-store.js";
 import type { MessageTables } from "../messages/message-store.js";
 import type { PresenceTables } from "../presence/presence-store.js";
+import type { FollowTables } from "../relationships/follow-store.js";
 import type { FriendTables } from "../relationships/friend-store.js";
 import type { ProfileTables } from "../relationships/profile-store.js";
 import type { TimerTables } from "../timers/timer-store.js";
 
-export interface Database extends AccountTables, PresenceTables, TimerTables, ConversationTables, MessageTables, FileTables, ProfileTables, FriendTables {}
+export interface Database extends AccountTables, PresenceTables, TimerTables, ConversationTables, MessageTables, FileTables, ProfileTables, FriendTables, FollowTables {}
