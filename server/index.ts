@@ -42,7 +42,7 @@ import { createFollowStore } from "./relationships/follow-store.js";
 import { Follows } from "./relationships/follows.js";
 import { createFriendHandlers } from "./relationships/friend-handlers.js";
 import { createFriendStore } from "./relationships/friend-store.js";
-import { Friends } from "./relationships/friends.js";
+import { Friends, MAX_FRIENDS } from "./relationships/friends.js";
 import { createProfileHandlers } from "./relationships/profile-handlers.js";
 import { createProfileStore } from "./relationships/profile-store.js";
 import { Profiles } from "./relationships/profiles.js";
@@ -152,6 +152,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       onError: (err, what) => logger.error({ err }, what),
     },
   });
+  // Relationships' friend rows, read by presence (friendAutoNotify) and the relationships domain below.
+  const friendStore = createFriendStore(db);
   presence = await Presence.create({
     db,
     accounts,
@@ -162,10 +164,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     sessions,
     options: config.presence,
+    friends: { friendsOf: (userId) => friendStore.haveAsFriend(userId, MAX_FRIENDS) },
   });
   // Relationships: profiles (the conversations' and messages' ProfileSource), blacklist and friends (their SendPolicy).
   const profileStore = createProfileStore(db);
-  const friendStore = createFriendStore(db);
   const profiles = new Profiles({ db, store: profileStore, friends: friendStore, accounts, bus, clock, options: config.relationships });
   const friends = new Friends({ db, store: friendStore, profileStore, profiles, accounts, bus, clock, options: config.relationships });
   const follows = new Follows({ db, store: createFollowStore(db), profiles, accounts, bus, clock });
