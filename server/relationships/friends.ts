@@ -98,6 +98,12 @@ function touched(): Touched {
   return { friends: new Set(), applications: new Set(), groups: new Set() };
 }
 
+/** Refuses a list of user IDs longer than a friend list can be (the proto leaves these lists without a cap). */
+function bounded(userIds: readonly string[]): string[] {
+  if (userIds.length > MAX_FRIENDS) throw chatError(INVALID_PARAMETER, `at most ${MAX_FRIENDS} user IDs a call`);
+  return [...new Set(userIds)];
+}
+
 function failure(userId: string, code: number): FriendFailure {
   return { $typeName: "chatwire.v1.FriendFailure", userId, code, message: messageOf(code) };
 }
@@ -176,7 +182,7 @@ export class Friends {
   }
 
   async profilesOf(userId: string, userIds: readonly string[]): Promise<{ friends: Friend[]; failures: FriendFailure[] }> {
-    const ids = [...new Set(userIds)];
+    const ids = bounded(userIds);
     const rows = await this.deps.store.friendsAmong(userId, ids);
     const friends = await this.view(ids.flatMap((id) => (rows.has(id) ? [rows.get(id)!] : [])));
     return { friends, failures: ids.filter((id) => !rows.has(id)).map((id) => failure(id, NOT_MY_FRIEND)) };
@@ -275,7 +281,7 @@ export class Friends {
 
   async createGroup(session: Session, name: string, userIds: readonly string[]): Promise<{ group: FriendGroup; failures: FriendFailure[] }> {
     const userId = session.userId;
-    const ids = [...new Set(userIds)];
+    const ids = bounded(userIds);
     const now = this.deps.clock.now();
     const change = touched();
     const result = await this.deps.db.transact(async (trx) => {
@@ -311,7 +317,7 @@ export class Friends {
   /** Adds friends to a group (`add`) or removes them; IDs that are not friends are skipped, as the official SDK does. */
   async changeGroup(session: Session, name: string, userIds: readonly string[], add: boolean): Promise<FriendGroup> {
     const userId = session.userId;
-    const ids = [...new Set(userIds)];
+    const ids = bounded(userIds);
     const change = touched();
     const group = await this.deps.db.transact(async (trx) => {
       if (!(await this.deps.store.groups(userId, trx)).includes(name)) throw chatError(FRIEND_GROUP_NOT_EXIST);
