@@ -31,7 +31,8 @@ import type { EventBus } from "../events/event-bus.js";
 import { chatError, messageOf } from "../rpc/chat-error.js";
 import type { Session } from "../sessions/session.js";
 import type { Db, Tx } from "../storage/db.js";
-import type { ApplicationRecord, CustomField, FriendRecord, FriendStore } from "./friend-store.js";
+import { checkCustomFields, mergeCustomFields } from "./custom-fields.js";
+import type { ApplicationRecord, FriendRecord, FriendStore } from "./friend-store.js";
 import type { ProfileStore } from "./profile-store.js";
 import type { Profiles } from "./profiles.js";
 import type { RelationshipOptions } from "./relationship-options.js";
@@ -57,8 +58,6 @@ export const MAX_FRIENDS = 3000;
 export const MAX_FRIEND_GROUPS = 30;
 /** The most applications listed per direction (newest first). */
 export const MAX_APPLICATIONS = 1000;
-/** The longest custom friend value, in bytes. */
-const MAX_CUSTOM_VALUE_BYTES = 500;
 const SNS_CUSTOM_PREFIX = "Tag_SNS_Custom_";
 const SOURCE_PREFIX = "AddSource_Type_";
 
@@ -190,19 +189,13 @@ export class Friends {
 
   async update(session: Session, req: UpdateFriendRequest): Promise<Friend> {
     const userId = session.userId;
-    const custom = this.checkCustom(req.friendCustomField);
+    const custom = checkCustomFields(req.friendCustomField, SNS_CUSTOM_PREFIX, this.declared, INVALID_PARAMETER);
     if (req.remark === undefined && custom.length === 0) throw chatError(INVALID_PARAMETER, "no friend field to update");
     const change = touched();
     const record = await this.deps.db.transact(async (trx) => {
       const row = (await this.deps.store.friendsAmong(userId, [req.userId], trx)).get(req.userId);
       if (!row) throw chatError(NOT_MY_FRIEND);
-      const fields = new Map(row.custom.map((f) => [f.key, f.value]));
-      for (const f of custom) fields.set(f.key, f.value);
-      const next: FriendRecord = {
-        ...row,
-        remark: req.remark ?? row.remark,
-        custom: [...fields].filter(([, value]) => value !== "").map(([key, value]) => ({ key, value })),
-      };
+      const next: FriendRecord = { ...row, remark: req.remark ?? row.remark, custom: mergeCustomFields(row.custom, custom) };
       await this.deps.store.putFriend(trx, next);
       change.friends.add(userId);
       return next;
@@ -392,18 +385,6 @@ export class Friends {
     const change = touched();
     change.applications.add(toId).add(fromId);
     await this.announce(change);
-  }
-
-  private checkCustom(fields: readonly { key: string; value: string }[]): CustomField[] {
-    const seen = new Set<string>();
-    for (const field of fields) {
-      if (!field.key.startsWith(SNS_CUSTOM_PREFIX)) throw chatError(INVALID_PARAMETER, `custom friend key must start with ${SNS_CUSTOM_PREFIX}`);
-      if (!this.declared.has(field.key)) throw chatError(INVALID_PARAMETER, `custom friend field ${field.key.slice(0, 64)} is not declared by the application`);
-      if (Buffer.byteLength(field.value) > MAX_CUSTOM_VALUE_BYTES) throw chatError(INVALID_PARAMETER, `custom friend value of ${field.key} is over ${MAX_CUSTOM_VALUE_BYTES} bytes`);
-      if (seen.has(field.key)) throw chatError(INVALID_PARAMETER, `custom friend field ${field.key} given twice`);
-      seen.add(field.key);
-    }
-    return fields.map((f) => ({ key: f.key, value: f.value }));
   }
 
   private async view(records: readonly FriendRecord[]): Promise<Friend[]> {

@@ -11,17 +11,15 @@ import type { EventBus } from "../events/event-bus.js";
 import { chatError } from "../rpc/chat-error.js";
 import type { Session } from "../sessions/session.js";
 import type { Db } from "../storage/db.js";
+import { checkCustomFields, mergeCustomFields } from "./custom-fields.js";
 import type { FriendStore } from "./friend-store.js";
 import type { ProfileStore } from "./profile-store.js";
 import type { RelationshipOptions } from "./relationship-options.js";
 
 const UPDATE_PROFILE_INVALID_PARAM = 2721;
 const UPDATE_PROFILE_NO_KEY = 2722;
-const INVALID_PARAMETER = 70402;
 /** The most user IDs one getUserProfile serves (the official SDK keeps the first 100). */
 export const MAX_PROFILE_QUERY = 100;
-/** The longest custom profile value, in bytes (Tencent's limit for a custom string field). */
-const MAX_CUSTOM_VALUE_BYTES = 500;
 /** The most users told of one profile change besides the user's own sessions (the friend cap). */
 const MAX_PROFILE_AUDIENCE = 3000;
 const CUSTOM_PREFIX = "Tag_Profile_Custom";
@@ -74,7 +72,7 @@ export class Profiles implements ProfileSource {
 
   async update(session: Session, req: UpdateMyProfileRequest): Promise<Profile> {
     const userId = session.userId;
-    const custom = this.checkCustom(req);
+    const custom = checkCustomFields(req.profileCustomField, CUSTOM_PREFIX, this.declared, UPDATE_PROFILE_INVALID_PARAM);
     const changes: Partial<Profile> = {};
     if (req.nick !== undefined) changes.nick = req.nick;
     if (req.avatar !== undefined) changes.avatar = req.avatar;
@@ -98,9 +96,7 @@ export class Profiles implements ProfileSource {
     const { profile, audience } = await this.deps.db.transact(async (trx) => {
       const current = this.decode(userId, (await this.deps.store.get([userId], trx)).get(userId));
       const next = create(ProfileSchema, { ...current, ...changes, userId, lastUpdatedTime: BigInt(now) });
-      const fields = new Map(current.profileCustomField.map((f) => [f.key, f.value]));
-      for (const f of custom) fields.set(f.key, f.value);
-      next.profileCustomField = [...fields].filter(([, value]) => value !== "").map(([key, value]) => ({ $typeName: "chatwire.v1.ProfileCustomField" as const, key, value }));
+      next.profileCustomField = mergeCustomFields(current.profileCustomField, custom).map((f) => ({ $typeName: "chatwire.v1.ProfileCustomField" as const, ...f }));
       await this.deps.store.put(trx, userId, toBinary(ProfileSchema, next), now);
       const audience = await this.deps.friends.haveAsFriend(userId, MAX_PROFILE_AUDIENCE, trx);
       return { profile: next, audience };
@@ -109,19 +105,6 @@ export class Profiles implements ProfileSource {
     this.deps.bus.publish([userId], payload, { exceptSessionId: session.id });
     if (audience.length > 0) this.deps.bus.publish(audience, payload);
     return profile;
-  }
-
-  private checkCustom(req: UpdateMyProfileRequest): { key: string; value: string }[] {
-    if (req.profileCustomField.length > Math.max(this.declared.size, 1)) throw chatError(UPDATE_PROFILE_INVALID_PARAM, "more custom fields than the application declares");
-    const seen = new Set<string>();
-    for (const field of req.profileCustomField) {
-      if (!field.key.startsWith(CUSTOM_PREFIX)) throw chatError(UPDATE_PROFILE_INVALID_PARAM, `custom profile key ${JSON.stringify(field.key.slice(0, 64))} must start with ${CUSTOM_PREFIX}`);
-      if (!this.declared.has(field.key)) throw chatError(UPDATE_PROFILE_INVALID_PARAM, `custom profile field ${field.key.slice(0, 64)} is not declared by the application`);
-      if (Buffer.byteLength(field.value) > MAX_CUSTOM_VALUE_BYTES) throw chatError(UPDATE_PROFILE_INVALID_PARAM, `custom profile value of ${field.key} is over ${MAX_CUSTOM_VALUE_BYTES} bytes`);
-      if (seen.has(field.key)) throw chatError(INVALID_PARAMETER, `custom profile field ${field.key} given twice`);
-      seen.add(field.key);
-    }
-    return req.profileCustomField.map((f) => ({ key: f.key, value: f.value }));
   }
 
   private decode(userId: string, body: Uint8Array | undefined): Profile {
