@@ -44,6 +44,7 @@ import { createFriendHandlers } from "./relationships/friend-handlers.js";
 import { createFriendStore } from "./relationships/friend-store.js";
 import { Friends, MAX_FRIENDS } from "./relationships/friends.js";
 import { createProfileHandlers } from "./relationships/profile-handlers.js";
+import { createRelationshipAdminHandlers } from "./relationships/relationship-admin-handlers.js";
 import { createProfileStore } from "./relationships/profile-store.js";
 import { Profiles } from "./relationships/profiles.js";
 import { createSendPolicy } from "./relationships/send-policy.js";
@@ -259,6 +260,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     profile: createProfileHandlers(profiles, blacklist),
     friend: createFriendHandlers(friends),
     follow: createFollowHandlers(follows),
+    relationshipAdmin: createRelationshipAdminHandlers({ accounts, profiles, friends }),
   };
   const limiter = new RateLimiter(clock);
   const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };

@@ -153,9 +153,11 @@ export class Friends {
   }
 
   async delete(session: Session, userIds: readonly string[], type: FriendDeleteType): Promise<{ success: string[]; failures: FriendFailure[] }> {
-    const userId = session.userId;
+    return this.remove(session.userId, userIds, type !== FriendDeleteType.SINGLE);
+  }
+
+  private async remove(userId: string, userIds: readonly string[], both: boolean): Promise<{ success: string[]; failures: FriendFailure[] }> {
     const ids = [...new Set(userIds)];
-    const both = type !== FriendDeleteType.SINGLE;
     const change = touched();
     const success = await this.deps.db.transact(async (trx) => {
       const deleted = await this.deps.store.deleteFriends(trx, userId, ids);
@@ -202,6 +204,38 @@ export class Friends {
     });
     await this.announce(change);
     return (await this.view([record]))[0]!;
+  }
+
+  /** Backends: makes `friendIds` friends of `userId` (both ways unless `oneWay`), whatever their allowType. */
+  async adminAdd(userId: string, friendIds: readonly string[], oneWay: boolean, source: string): Promise<{ success: string[]; failures: FriendFailure[] }> {
+    const ids = [...new Set(friendIds)];
+    const known = await this.deps.accounts.existing([userId, ...ids]);
+    if (!known.has(userId)) throw chatError(USER_NOT_FOUND);
+    const now = this.deps.clock.now();
+    const change = touched();
+    const outcome = await this.deps.db.transact(async (trx) => {
+      const failures: FriendFailure[] = [];
+      const success: string[] = [];
+      const mine = await this.deps.store.friendsAmong(userId, ids, trx);
+      for (const id of ids) {
+        if (id === userId) failures.push(failure(id, INVALID_PARAMETER));
+        else if (!known.has(id)) failures.push(failure(id, USER_NOT_FOUND));
+        else if (mine.has(id)) failures.push(failure(id, ALREADY_MY_FRIEND));
+        else {
+          await this.befriend(trx, userId, id, { remark: "", groupName: "", source, caller: true }, now, change);
+          if (!oneWay && !(await this.deps.store.isFriend(id, userId, trx))) await this.befriend(trx, id, userId, { remark: "", groupName: "", source, caller: false }, now, change);
+          success.push(id);
+        }
+      }
+      return { success, failures };
+    });
+    await this.announce(change);
+    return outcome;
+  }
+
+  /** Backends: ends friendships of `userId` (both ways unless `oneWay`). */
+  async adminDelete(userId: string, friendIds: readonly string[], oneWay: boolean): Promise<{ success: string[]; failures: FriendFailure[] }> {
+    return this.remove(userId, friendIds, !oneWay);
   }
 
   // ── Applications ─────────────────────────────────────────────────────────────────────────────────────────────

@@ -9,7 +9,6 @@ import type { Clock } from "../clock.js";
 import type { ProfileSource } from "../conversations/conversations.js";
 import type { EventBus } from "../events/event-bus.js";
 import { chatError } from "../rpc/chat-error.js";
-import type { Session } from "../sessions/session.js";
 import type { Db } from "../storage/db.js";
 import { checkCustomFields, mergeCustomFields } from "./custom-fields.js";
 import type { FriendStore } from "./friend-store.js";
@@ -70,8 +69,11 @@ export class Profiles implements ProfileSource {
     return ids.flatMap((id) => (known.has(id) ? [profiles.get(id)!] : []));
   }
 
-  async update(session: Session, req: UpdateMyProfileRequest): Promise<Profile> {
-    const userId = session.userId;
+  /**
+   * Updates `userId`'s profile; PROFILE_UPDATED reaches its sessions but `exceptSessionId` (the calling one, which
+   * has the answer) and the users who have it as a friend.
+   */
+  async update(userId: string, req: UpdateMyProfileRequest, exceptSessionId?: string): Promise<Profile> {
     const custom = checkCustomFields(req.profileCustomField, CUSTOM_PREFIX, this.declared, UPDATE_PROFILE_INVALID_PARAM);
     const changes: Partial<Profile> = {};
     if (req.nick !== undefined) changes.nick = req.nick;
@@ -102,7 +104,7 @@ export class Profiles implements ProfileSource {
       return { profile: next, audience };
     });
     const payload = { case: "profileUpdated" as const, value: { $typeName: "chatwire.v1.ProfileUpdated" as const, profileList: [profile] } };
-    this.deps.bus.publish([userId], payload, { exceptSessionId: session.id });
+    this.deps.bus.publish([userId], payload, { exceptSessionId });
     if (audience.length > 0) this.deps.bus.publish(audience, payload);
     return profile;
   }
