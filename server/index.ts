@@ -169,7 +169,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   // Relationships: profiles (the conversations' and messages' ProfileSource), blacklist and friends (their SendPolicy).
   const profileStore = createProfileStore(db);
-  const profiles = new Profiles({ db, store: profileStore, friends: friendStore, accounts, bus, clock, options: config.relationships });
+  const profiles = new Profiles({
+    db,
+    store: profileStore,
+    friends: friendStore,
+    accounts,
+    bus,
+    clock,
+    options: config.relationships,
+    // Called only once serving, when `conversations` (which reads profiles) exists.
+    conversationPeers: (userId: string, limit: number): Promise<string[]> => conversations.conversationPeersOf(userId, limit),
+  });
   const friends = new Friends({ db, store: friendStore, profileStore, profiles, accounts, bus, clock, options: config.relationships });
   const follows = new Follows({ db, store: createFollowStore(db), profiles, accounts, bus, clock });
   const blacklist = new Blacklist({
@@ -184,7 +194,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // The groups domain plugs its directory in here; until then no group exists.
   const groups: GroupDirectory = { exists: async () => false };
   const messageStore = createMessageStore(db);
-  const conversations = new Conversations({
+  const conversations: Conversations = new Conversations({
     db,
     store: createConversationStore(db),
     messages: messageStore,

@@ -19,7 +19,7 @@ const UPDATE_PROFILE_INVALID_PARAM = 2721;
 const UPDATE_PROFILE_NO_KEY = 2722;
 /** The most user IDs one getUserProfile serves (the official SDK keeps the first 100). */
 export const MAX_PROFILE_QUERY = 100;
-/** The most users told of one profile change besides the user's own sessions (the friend cap). */
+/** The most friends, and the most C2C peers, told of one profile change besides the user's own sessions. */
 const MAX_PROFILE_AUDIENCE = 3000;
 const CUSTOM_PREFIX = "Tag_Profile_Custom";
 
@@ -31,6 +31,8 @@ export interface ProfilesDeps {
   bus: EventBus;
   clock: Clock;
   options: RelationshipOptions;
+  /** The users holding a C2C conversation with a user (the conversations domain's seam), at most `limit`. */
+  conversationPeers?: (userId: string, limit: number) => Promise<string[]>;
 }
 
 /** The profile of a user who never set a field: the official defaults. */
@@ -103,9 +105,11 @@ export class Profiles implements ProfileSource {
       const audience = await this.deps.friends.haveAsFriend(userId, MAX_PROFILE_AUDIENCE, trx);
       return { profile: next, audience };
     });
+    const peers = (await this.deps.conversationPeers?.(userId, MAX_PROFILE_AUDIENCE)) ?? [];
+    const others = [...new Set([...audience, ...peers])].filter((id) => id !== userId);
     const payload = { case: "profileUpdated" as const, value: { $typeName: "chatwire.v1.ProfileUpdated" as const, profileList: [profile] } };
     this.deps.bus.publish([userId], payload, { exceptSessionId });
-    if (audience.length > 0) this.deps.bus.publish(audience, payload);
+    if (others.length > 0) this.deps.bus.publish(others, payload);
     return profile;
   }
 
