@@ -180,7 +180,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // Called only once serving, when `conversations` (which reads profiles) exists.
     conversationPeers: (userId: string, limit: number): Promise<string[]> => conversations.conversationPeersOf(userId, limit),
   });
-  const friends = new Friends({ db, store: friendStore, profileStore, profiles, accounts, bus, clock, options: config.relationships });
+  const friends = new Friends({
+    db,
+    store: friendStore,
+    profileStore,
+    profiles,
+    accounts,
+    bus,
+    clock,
+    options: config.relationships,
+    onError: logFailure("relationships: friend list events"),
+  });
   const follows = new Follows({ db, store: createFollowStore(db), profiles, accounts, bus, clock });
   const blacklist = new Blacklist({
     db,

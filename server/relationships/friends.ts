@@ -70,6 +70,8 @@ export interface FriendsDeps {
   bus: EventBus;
   clock: Clock;
   options: RelationshipOptions;
+  /** Where a failure to announce a change made elsewhere (the blacklist's) is reported. */
+  onError?: (err: unknown) => void;
 }
 
 export interface AddFriendOutcome {
@@ -392,7 +394,7 @@ export class Friends {
   friendListsChanged(userIds: readonly string[]): void {
     const change = touched();
     for (const id of userIds) change.friends.add(id);
-    void this.announce(change).catch(() => {});
+    this.announce(change).catch((err: unknown) => this.deps.onError?.(err));
   }
 
   /** Adds `friendId` to `userId`'s list inside `trx`, with the caps and the named group (created when missing). */
@@ -411,6 +413,9 @@ export class Friends {
     }
     await store.putFriend(trx, { userId, friendId, remark: how.remark, groupList, source: how.source, custom: [], addTime: now });
     change.friends.add(userId);
+    // An application of either toward the other is answered by the friendship.
+    if (await store.deleteApplication(trx, friendId, userId)) change.applications.add(userId).add(friendId);
+    if (await store.deleteApplication(trx, userId, friendId)) change.applications.add(userId).add(friendId);
   }
 
   private async dropApplication(toId: string, fromId: string): Promise<void> {
