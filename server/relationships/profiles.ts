@@ -73,7 +73,7 @@ export class Profiles implements ProfileSource {
 
   /**
    * Updates `userId`'s profile; PROFILE_UPDATED reaches its sessions but `exceptSessionId` (the calling one, which
-   * has the answer) and the users who have it as a friend.
+   * has the answer), the users who have it as a friend and those holding a C2C conversation with it.
    */
   async update(userId: string, req: UpdateMyProfileRequest, exceptSessionId?: string): Promise<Profile> {
     const custom = checkCustomFields(req.profileCustomField, CUSTOM_PREFIX, this.declared, UPDATE_PROFILE_INVALID_PARAM);
@@ -105,7 +105,8 @@ export class Profiles implements ProfileSource {
       const audience = await this.deps.friends.haveAsFriend(userId, MAX_PROFILE_AUDIENCE, trx);
       return { profile: next, audience };
     });
-    const peers = (await this.deps.conversationPeers?.(userId, MAX_PROFILE_AUDIENCE)) ?? [];
+    // The change is durable: a failed peer lookup only narrows who hears of it.
+    const peers = (await this.deps.conversationPeers?.(userId, MAX_PROFILE_AUDIENCE).catch(() => [])) ?? [];
     const others = [...new Set([...audience, ...peers])].filter((id) => id !== userId);
     const payload = { case: "profileUpdated" as const, value: { $typeName: "chatwire.v1.ProfileUpdated" as const, profileList: [profile] } };
     this.deps.bus.publish([userId], payload, { exceptSessionId });
