@@ -9,6 +9,7 @@ import type { EventBus } from "../events/event-bus.js";
 import type { EventPayload } from "../events/encoded-event.js";
 import { chatError, messageOf } from "../rpc/chat-error.js";
 import type { Session } from "../sessions/session.js";
+import { lockKeys } from "../storage/sql-helpers.js";
 import type { Db } from "../storage/db.js";
 import type { FollowCursor, FollowEntry, FollowListKind, FollowStore } from "./follow-store.js";
 import type { Profiles } from "./profiles.js";
@@ -60,6 +61,8 @@ export class Follows {
     await this.deps.accounts.ensure([userId]);
     const now = this.deps.clock.now();
     const outcome = await this.deps.db.transact(async (trx) => {
+      // The caller's cap, and each pair's mutual flag, are read then written.
+      await lockKeys(trx, this.deps.db.engine, [userId, ...ids].map((id) => `follow:${id}`));
       const codes = new Map<string, number>();
       const added: { id: string; mutual: boolean }[] = [];
       let following = (await this.deps.store.counts([userId], trx)).get(userId)?.following ?? 0;
@@ -94,6 +97,7 @@ export class Follows {
     const userId = session.userId;
     const ids = [...new Set(userIds)];
     const removed = await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [userId, ...ids].map((id) => `follow:${id}`));
       const removed: { id: string; wasMutual: boolean }[] = [];
       for (const id of ids) {
         const r = await this.deps.store.unfollow(trx, userId, id);

@@ -30,6 +30,7 @@ import type { Clock } from "../clock.js";
 import type { EventBus } from "../events/event-bus.js";
 import { chatError, messageOf } from "../rpc/chat-error.js";
 import type { Session } from "../sessions/session.js";
+import { lockKeys } from "../storage/sql-helpers.js";
 import type { Db, Tx } from "../storage/db.js";
 import { checkCustomFields, mergeCustomFields } from "./custom-fields.js";
 import type { ApplicationRecord, FriendRecord, FriendStore } from "./friend-store.js";
@@ -137,6 +138,7 @@ export class Friends {
     const change = touched();
     const code = await this.deps.db.transact(async (trx) => {
       const { store, profileStore } = this.deps;
+      await lockKeys(trx, this.deps.db.engine, [`rel:${userId}`, `rel:${to}`]);
       if (await store.isFriend(userId, to, trx)) throw chatError(ALREADY_MY_FRIEND);
       if (await profileStore.isBlacklisted(userId, to, trx)) throw chatError(IN_OWN_BLACKLIST);
       if (await profileStore.isBlacklisted(to, userId, trx)) throw chatError(IN_PEER_BLACKLIST);
@@ -197,6 +199,7 @@ export class Friends {
     if (req.remark === undefined && custom.length === 0) throw chatError(INVALID_PARAMETER, "no friend field to update");
     const change = touched();
     const record = await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [`rel:${userId}`]);
       const row = (await this.deps.store.friendsAmong(userId, [req.userId], trx)).get(req.userId);
       if (!row) throw chatError(NOT_MY_FRIEND);
       const next: FriendRecord = { ...row, remark: req.remark ?? row.remark, custom: mergeCustomFields(row.custom, custom) };
@@ -216,6 +219,7 @@ export class Friends {
     const now = this.deps.clock.now();
     const change = touched();
     const outcome = await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [userId, ...ids].map((id) => `rel:${id}`));
       const failures: FriendFailure[] = [];
       const success: string[] = [];
       const mine = await this.deps.store.friendsAmong(userId, ids, trx);
@@ -267,6 +271,7 @@ export class Friends {
     const now = this.deps.clock.now();
     const change = touched();
     await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [`rel:${userId}`, `rel:${applicantId}`]);
       const application = await this.deps.store.application(userId, applicantId, trx);
       if (!application) throw chatError(FRIEND_APPLICATION_NOT_EXIST);
       await this.deps.store.deleteApplication(trx, userId, applicantId);
@@ -314,6 +319,7 @@ export class Friends {
     const now = this.deps.clock.now();
     const change = touched();
     const result = await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [`rel:${userId}`]);
       const names = await this.deps.store.groups(userId, trx);
       if (names.includes(name)) throw chatError(FRIEND_GROUP_EXISTED);
       if (names.length >= MAX_FRIEND_GROUPS) throw chatError(INVALID_PARAMETER, `at most ${MAX_FRIEND_GROUPS} friend groups`);
@@ -332,6 +338,7 @@ export class Friends {
     const userId = session.userId;
     const change = touched();
     await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [`rel:${userId}`]);
       if (!(await this.deps.store.deleteGroup(trx, userId, name))) throw chatError(FRIEND_GROUP_NOT_EXIST);
       for (const row of await this.deps.store.friends(userId, trx)) {
         if (row.groupList.includes(name)) await this.deps.store.putFriend(trx, { ...row, groupList: row.groupList.filter((g) => g !== name) });
@@ -349,6 +356,7 @@ export class Friends {
     const ids = bounded(userIds);
     const change = touched();
     const group = await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [`rel:${userId}`]);
       if (!(await this.deps.store.groups(userId, trx)).includes(name)) throw chatError(FRIEND_GROUP_NOT_EXIST);
       const rows = await this.deps.store.friendsAmong(userId, ids, trx);
       for (const row of rows.values()) {
@@ -369,6 +377,7 @@ export class Friends {
     const now = this.deps.clock.now();
     const change = touched();
     const group = await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [`rel:${userId}`]);
       const names = await this.deps.store.groups(userId, trx);
       if (!names.includes(oldName)) throw chatError(FRIEND_GROUP_NOT_EXIST);
       if (names.includes(newName)) throw chatError(FRIEND_GROUP_EXISTED);

@@ -9,6 +9,7 @@ import type { Clock } from "../clock.js";
 import type { ProfileSource } from "../conversations/conversations.js";
 import type { EventBus } from "../events/event-bus.js";
 import { chatError } from "../rpc/chat-error.js";
+import { lockKeys } from "../storage/sql-helpers.js";
 import type { Db } from "../storage/db.js";
 import { checkCustomFields, mergeCustomFields } from "./custom-fields.js";
 import type { FriendStore } from "./friend-store.js";
@@ -98,6 +99,7 @@ export class Profiles implements ProfileSource {
     await this.deps.accounts.ensure([userId]);
     const now = this.deps.clock.now();
     const { profile, audience } = await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [`profile:${userId}`]);
       const current = this.decode(userId, (await this.deps.store.get([userId], trx)).get(userId));
       const next = create(ProfileSchema, { ...current, ...changes, userId, lastUpdatedTime: BigInt(now) });
       next.profileCustomField = mergeCustomFields(current.profileCustomField, custom).map((f) => ({ $typeName: "chatwire.v1.ProfileCustomField" as const, ...f }));
