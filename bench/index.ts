@@ -1,5 +1,6 @@
 // `npm run bench`: the hot paths, each against a server in its own process, and the package's figures. Not a test:
-// it prints figures. `npm run bench -- package` (or fanout, login, messages, login-history) runs one part.
+// it prints figures. `npm run bench -- package` (or fanout, login, messages, login-history, follow-paging) runs one part.
+import { benchFollowPaging } from "./follow-paging.js";
 import { benchLogin } from "./login.js";
 import { benchLoginHistory } from "./login-history.js";
 import { benchMessages } from "./messages-c2c.js";
@@ -11,6 +12,7 @@ const parts = {
   login: benchLogin,
   messages: benchMessages,
   "login-history": benchLoginHistory,
+  "follow-paging": benchFollowPaging,
   package: benchPackage,
 };
 const chosen = process.argv.slice(2);

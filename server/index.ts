@@ -37,10 +37,14 @@ import { createMessageHandlers, createReadReceiptHandlers } from "./messages/mes
 import { createMessageStore } from "./messages/message-store.js";
 import { Messages } from "./messages/messages.js";
 import { Blacklist } from "./relationships/blacklist.js";
+import { createFollowHandlers } from "./relationships/follow-handlers.js";
+import { createFollowStore } from "./relationships/follow-store.js";
+import { Follows } from "./relationships/follows.js";
 import { createFriendHandlers } from "./relationships/friend-handlers.js";
 import { createFriendStore } from "./relationships/friend-store.js";
-import { Friends } from "./relationships/friends.js";
+import { Friends, MAX_FRIENDS } from "./relationships/friends.js";
 import { createProfileHandlers } from "./relationships/profile-handlers.js";
+import { createRelationshipAdminHandlers } from "./relationships/relationship-admin-handlers.js";
 import { createProfileStore } from "./relationships/profile-store.js";
 import { Profiles } from "./relationships/profiles.js";
 import { createSendPolicy } from "./relationships/send-policy.js";
@@ -158,6 +162,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       onError: (err, what) => logger.error({ err }, what),
     },
   });
+  // Relationships' friend rows, read by presence (friendAutoNotify) and the relationships domain below.
+  const friendStore = createFriendStore(db);
   presence = await Presence.create({
     db,
     accounts,
@@ -168,12 +174,33 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     sessions,
     options: config.presence,
+    friends: { friendsOf: (userId) => friendStore.haveAsFriend(userId, MAX_FRIENDS) },
   });
   // Relationships: profiles (the conversations' and messages' ProfileSource), blacklist and friends (their SendPolicy).
   const profileStore = createProfileStore(db);
-  const friendStore = createFriendStore(db);
-  const profiles = new Profiles({ db, store: profileStore, friends: friendStore, accounts, bus, clock, options: config.relationships });
-  const friends = new Friends({ db, store: friendStore, profileStore, profiles, accounts, bus, clock, options: config.relationships });
+  const profiles = new Profiles({
+    db,
+    store: profileStore,
+    friends: friendStore,
+    accounts,
+    bus,
+    clock,
+    options: config.relationships,
+    // Called only once serving, when `conversations` (which reads profiles) exists.
+    conversationPeers: (userId: string, limit: number): Promise<string[]> => conversations.conversationPeersOf(userId, limit),
+  });
+  const friends = new Friends({
+    db,
+    store: friendStore,
+    profileStore,
+    profiles,
+    accounts,
+    bus,
+    clock,
+    options: config.relationships,
+    onError: logFailure("relationships: friend list events"),
+  });
+  const follows = new Follows({ db, store: createFollowStore(db), profiles, accounts, bus, clock });
   const blacklist = new Blacklist({
     db,
     store: profileStore,
@@ -196,7 +223,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     isMember: (groupId, userId) => groupDomain.isMember(groupId, userId),
   };
   const messageStore = createMessageStore(db);
-  const conversations = new Conversations({
+  const conversations: Conversations = new Conversations({
     db,
     store: createConversationStore(db),
     messages: messageStore,
@@ -291,6 +318,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     groupMember: createGroupMemberHandlers(groupDomain),
     groupAttribute: createGroupAttributeHandlers(groupDomain),
     signaling: createSignalingHandlers(signaling),
+    follow: createFollowHandlers(follows),
+    relationshipAdmin: createRelationshipAdminHandlers({ accounts, profiles, friends }),
   };
   const limiter = new RateLimiter(clock);
   const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };

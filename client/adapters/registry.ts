@@ -2,6 +2,18 @@
 import type { EventAdapter, MethodAdapter } from "./method-adapter.js";
 import { groupListUpdated } from "./group.js";
 import { login } from "./session.js";
+import {
+  checkFollowType,
+  followUser,
+  getMutualFollowersList,
+  getMyFollowersList,
+  getMyFollowingList,
+  getUserFollowInfo,
+  mutualFollowersListUpdated,
+  myFollowersListUpdated,
+  myFollowingListUpdated,
+  unfollowUser,
+} from "./follow.js";
 import { addFriend, friendGroupListUpdated, friendListUpdated, getFriendGroupList, getFriendList, getFriendProfile, renameFriendGroup, updateFriend } from "./friend.js";
 import { addToBlacklist, blacklistUpdated, getBlacklist, getMyProfile, getUserProfile, profileUpdated, removeFromBlacklist, updateMyProfile } from "./profile.js";
 import { getUserStatus, setSelfStatus, subscribeUserStatus, unsubscribeUserStatus, userStatusUpdated } from "./user-status.js";
@@ -25,6 +37,13 @@ export const methodAdapters: Readonly<Record<string, MethodAdapter>> = {
   addFriend,
   getFriendGroupList,
   renameFriendGroup,
+  followUser,
+  unfollowUser,
+  getMyFollowersList,
+  getMyFollowingList,
+  getMutualFollowersList,
+  getUserFollowInfo,
+  checkFollowType,
 };
 
 /** Event oneof case → adapter. */
@@ -35,4 +54,7 @@ export const eventAdapters: Readonly<Record<string, EventAdapter>> = {
   friendListUpdated,
   friendGroupListUpdated,
   groupListUpdated,
+  myFollowersListUpdated,
+  myFollowingListUpdated,
+  mutualFollowersListUpdated,
 };

@@ -54,7 +54,7 @@ export async function serve(config: Config): Promise<void> {
     logLevel: (v.logLevel as string | undefined) ?? "info",
   };
   for (const key of ["corsOrigins", "metrics", "orgName", "keepaliveMs", "shutdownGraceMs"]) if (v[key] !== undefined) options[key] = v[key];
-  for (const section of ["presence", "translation", "speechToText", "limits", "uploads"]) {
+  for (const section of ["presence", "relationships", "translation", "speechToText", "limits", "uploads"]) {
     const value = sectionOf(config, section);
     if (value) options[section] = value;
   }

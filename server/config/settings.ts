@@ -1,7 +1,7 @@
 // The settings of `chatwire serve` and the admin commands: one table gives each setting its config-file key, its
 // environment variable, its flag, how it is checked and its documentation. Precedence: defaults < config file (YAML or
 // JSON) < environment < flags. Every bad value is reported as one line naming the value's source.
-export type SettingType = "port" | "host" | "sdkAppID" | "text" | "secret" | "path" | "storage" | "logLevel" | "ms" | "count" | "bool" | "origins" | "url";
+export type SettingType = "port" | "host" | "sdkAppID" | "text" | "secret" | "path" | "storage" | "logLevel" | "ms" | "count" | "bool" | "origins" | "url" | "keys";
 
 export interface Setting {
   /** The key in the config file; nested keys are dotted (presence.offlineTimeoutMs). */
@@ -42,6 +42,9 @@ export const SETTINGS: readonly Setting[] = [
   { key: "presence.offlineTimeoutMs", type: "ms", help: "How long a session may go unheard before the user turns OFFLINE, in ms.", default: "400000" },
   { key: "presence.customStatusClearDelayMs", type: "ms", help: "How long after logout a custom status is cleared, in ms.", default: "30000" },
   { key: "presence.maxSubscriptions", type: "count", help: "The most status subscriptions a user holds; the oldest are evicted past it.", default: "200" },
+  { key: "relationships.friendCheck", type: "bool", help: "Whether C2C messages between users who are not friends both ways are refused (20009).", default: "false" },
+  { key: "relationships.profileCustomFields", type: "keys", help: "The custom profile fields users may set (Tag_Profile_Custom_* keys; comma-separated in env and flags).", default: "none" },
+  { key: "relationships.friendCustomFields", type: "keys", help: "The custom friend fields users may set (Tag_SNS_Custom_* keys; comma-separated in env and flags).", default: "none" },
   { key: "translation.url", type: "url", help: "A LibreTranslate-compatible service for translateText; without it translateText fails with 2117." },
   { key: "translation.apiKey", type: "secret", help: "Its API key (sent as `api_key`)." },
   { key: "translation.timeoutMs", type: "ms", help: "How long one translation may take, in ms.", default: "15000" },
@@ -80,6 +83,7 @@ const describe: Record<SettingType, string> = {
   count: "a positive integer",
   bool: "true or false",
   origins: "* or a list of origins such as https://app.example.com",
+  keys: "a list of field keys such as Tag_Profile_Custom_Hobby",
   url: "an http:// or https:// URL",
 };
 
@@ -160,6 +164,11 @@ export function parseValue(setting: Setting, value: unknown, source: string): un
         }
         if (!ok) throw bad(`${JSON.stringify(origin)} is not an origin (scheme://host[:port], no path)`);
       }
+      return list;
+    }
+    case "keys": {
+      const list = Array.isArray(value) ? value : typeof value === "string" ? value.split(",").map((k) => k.trim()).filter(Boolean) : undefined;
+      if (!list || !list.every((k) => typeof k === "string" && /^Tag_(Profile|SNS)_Custom_?[A-Za-z0-9_]{1,32}$/.test(k))) throw bad();
       return list;
     }
     case "url": {

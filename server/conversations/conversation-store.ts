@@ -255,8 +255,8 @@ export interface ConversationStore {
   markRead(trx: Tx, userId: string, conversationId: string, nowMs: number): Promise<{ before: number; after: number; conv: string } | undefined>;
   /** C2C: records the peer's read position on the other participant's row. */
   setPeerRead(trx: Tx, userId: string, conversationId: string, seq: number, nowMs: number): Promise<void>;
-  /** The users holding a C2C conversation with `userId`. */
-  peersOf(userId: string): Promise<string[]>;
+  /** The users holding a C2C conversation with `userId`, at most `limit`. */
+  peersOf(userId: string, limit: number): Promise<string[]>;
   folders(userId: string, e?: Executor): Promise<{ name: string; createTime: number }[]>;
   foldersOf(userId: string, conversationIds: readonly string[], e?: Executor): Promise<Map<string, string[]>>;
   folderMembers(userId: string, name: string, e?: Executor): Promise<string[]>;
@@ -464,8 +464,8 @@ export function createConversationStore(db: Db): ConversationStore {
         .where("peer_read_seq", "<", seq)
         .execute();
     },
-    async peersOf(userId) {
-      const rows = await db.kysely.selectFrom("conversation").select("user_id").where("conversation_id", "=", `C2C${userId}`).execute();
+    async peersOf(userId, limit) {
+      const rows = await db.kysely.selectFrom("conversation").select("user_id").where("conversation_id", "=", `C2C${userId}`).limit(limit).execute();
       return rows.map((r) => r.user_id);
     },
     async folders(userId, e = db.kysely) {

@@ -144,9 +144,9 @@ export class Conversations {
     return records.reduce((sum, r) => (countsTowardTotal(r) ? sum + unreadOf(r) : sum), 0);
   }
 
-  /** The users holding a C2C conversation with `userId` (PROFILE_UPDATED fan-out). */
-  conversationPeersOf(userId: string): Promise<string[]> {
-    return this.deps.store.peersOf(userId);
+  /** The users holding a C2C conversation with `userId` (PROFILE_UPDATED fan-out), at most `limit`. */
+  conversationPeersOf(userId: string, limit: number): Promise<string[]> {
+    return this.deps.store.peersOf(userId, limit);
   }
 
   /** Pushes the total unread count to one session (after login). */

@@ -16,6 +16,7 @@ import { MessageService } from "../../gen/chatwire/v1/message_pb.js";
 import { MessageInteractionService } from "../../gen/chatwire/v1/message_reaction_pb.js";
 import { PresenceAdminService } from "../../gen/chatwire/v1/presence_admin_pb.js";
 import { ProfileService } from "../../gen/chatwire/v1/profile_pb.js";
+import { RelationshipAdminService } from "../../gen/chatwire/v1/relationship_admin_pb.js";
 import { SearchService } from "../../gen/chatwire/v1/search_pb.js";
 import { SessionService } from "../../gen/chatwire/v1/session_pb.js";
 import { SignalingService } from "../../gen/chatwire/v1/signaling_pb.js";
@@ -48,6 +49,8 @@ export interface ServiceHandlers {
   presenceAdmin: ServiceImpl<typeof PresenceAdminService>;
   /** chatwire.v1.ProfileService */
   profile: ServiceImpl<typeof ProfileService>;
+  /** chatwire.v1.RelationshipAdminService */
+  relationshipAdmin: ServiceImpl<typeof RelationshipAdminService>;
   /** chatwire.v1.SearchService */
   search: ServiceImpl<typeof SearchService>;
   /** chatwire.v1.SessionService */
@@ -73,6 +76,7 @@ export const services = {
   message: MessageService,
   presenceAdmin: PresenceAdminService,
   profile: ProfileService,
+  relationshipAdmin: RelationshipAdminService,
   search: SearchService,
   session: SessionService,
   signaling: SignalingService,

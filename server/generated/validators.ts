@@ -15,6 +15,7 @@ import { type ConvertVoiceToTextRequest, type DeleteMessageRequest, type Downloa
 import { type AddMessageReactionRequest, type DeleteMessageExtensionsRequest, type GetAllUserListOfMessageReactionRequest, type GetGroupMessageReadMemberListRequest, type GetMessageExtensionsRequest, type GetMessageReactionsRequest, type GetMessageReadReceiptListRequest, type MessageExtension, type RemoveMessageReactionRequest, type SendMessageReadReceiptRequest, type SetMessageExtensionsRequest } from "../../gen/chatwire/v1/message_reaction_pb.js";
 import { type GetPresenceRequest, type ListPresenceSubscriptionsRequest, type SetPresenceRequest, type SubscribePresenceRequest, type UnsubscribePresenceRequest } from "../../gen/chatwire/v1/presence_admin_pb.js";
 import { type AddToBlacklistRequest, type GetUserProfileRequest, type RemoveFromBlacklistRequest, type UpdateMyProfileRequest } from "../../gen/chatwire/v1/profile_pb.js";
+import { type AddFriendsRequest, type DeleteFriendsRequest, type SetUserProfileRequest } from "../../gen/chatwire/v1/relationship_admin_pb.js";
 import { type CallExperimentalAPIRequest, type SearchCloudGroupMembersRequest, type SearchCloudGroupsRequest, type SearchCloudUsersRequest } from "../../gen/chatwire/v1/search_pb.js";
 import { type LoginRequest } from "../../gen/chatwire/v1/session_pb.js";
 import { type AcceptRequest, type CancelRequest, type InviteInGroupRequest, type InviteRequest, type ModifyInvitationRequest, type RejectRequest } from "../../gen/chatwire/v1/signaling_pb.js";
@@ -53,6 +54,17 @@ export function validateAddFriendRequest(m: AddFriendRequest): Violation | undef
   if (utf8Length(m.wording) > 256) return { field: "wording", code: 70402, message: "wording exceeds 256 bytes" };
   if (utf8Length(m.remark) > 96) return { field: "remark", code: 70402, message: "remark exceeds 96 bytes" };
   if (utf8Length(m.groupName) > 30) return { field: "group_name", code: 70402, message: "group_name exceeds 30 bytes" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.AddFriendsRequest. */
+export function validateAddFriendsRequest(m: AddFriendsRequest): Violation | undefined {
+  if (m.userId.length === 0) return { field: "user_id", code: 70402, message: "user_id is required" };
+  if (utf8Length(m.userId) > 32) return { field: "user_id", code: 70402, message: "user_id exceeds 32 bytes" };
+  if (m.friendIdList.length === 0) return { field: "friend_id_list", code: 70402, message: "friend_id_list is required" };
+  if (m.friendIdList.length > 100) return { field: "friend_id_list", code: 70402, message: "friend_id_list holds more than 100 items" };
+  for (const item of m.friendIdList) if (utf8Length(item) > 32) return { field: "friend_id_list", code: 70402, message: "friend_id_list item exceeds 32 bytes" };
+  if (utf8Length(m.source) > 23) return { field: "source", code: 70402, message: "source exceeds 23 bytes" };
   return undefined;
 }
 
@@ -220,6 +232,16 @@ export function validateDeleteFriendRequest(m: DeleteFriendRequest): Violation |
   if (m.userIdList.length === 0) return { field: "user_id_list", code: 70402, message: "user_id_list is required" };
   if (m.userIdList.length > 1000) return { field: "user_id_list", code: 70402, message: "user_id_list holds more than 1000 items" };
   for (const item of m.userIdList) if (utf8Length(item) > 32) return { field: "user_id_list", code: 70402, message: "user_id_list item exceeds 32 bytes" };
+  return undefined;
+}
+
+/** Checks the documented limits of chatwire.v1.DeleteFriendsRequest. */
+export function validateDeleteFriendsRequest(m: DeleteFriendsRequest): Violation | undefined {
+  if (m.userId.length === 0) return { field: "user_id", code: 70402, message: "user_id is required" };
+  if (utf8Length(m.userId) > 32) return { field: "user_id", code: 70402, message: "user_id exceeds 32 bytes" };
+  if (m.friendIdList.length === 0) return { field: "friend_id_list", code: 70402, message: "friend_id_list is required" };
+  if (m.friendIdList.length > 100) return { field: "friend_id_list", code: 70402, message: "friend_id_list holds more than 100 items" };
+  for (const item of m.friendIdList) if (utf8Length(item) > 32) return { field: "friend_id_list", code: 70402, message: "friend_id_list item exceeds 32 bytes" };
   return undefined;
 }
 
@@ -817,6 +839,14 @@ export function validateSetSelfStatusRequest(m: SetSelfStatusRequest): Violation
   return undefined;
 }
 
+/** Checks the documented limits of chatwire.v1.SetUserProfileRequest. */
+export function validateSetUserProfileRequest(m: SetUserProfileRequest): Violation | undefined {
+  if (m.userId.length === 0) return { field: "user_id", code: 70402, message: "user_id is required" };
+  if (utf8Length(m.userId) > 32) return { field: "user_id", code: 70402, message: "user_id exceeds 32 bytes" };
+  if (m.changes !== undefined) { const r = validateUpdateMyProfileRequest(m.changes); if (r) return r; }
+  return undefined;
+}
+
 /** Checks the documented limits of chatwire.v1.SubscribePresenceRequest. */
 export function validateSubscribePresenceRequest(m: SubscribePresenceRequest): Violation | undefined {
   if (m.orgName.length === 0) return { field: "org_name", code: 70402, message: "org_name is required" };
@@ -912,6 +942,7 @@ export const validators: Readonly<Record<string, Validator>> = {
   "chatwire.v1.AcceptRequest": validateAcceptRequest as Validator,
   "chatwire.v1.AddConversationsToGroupRequest": validateAddConversationsToGroupRequest as Validator,
   "chatwire.v1.AddFriendRequest": validateAddFriendRequest as Validator,
+  "chatwire.v1.AddFriendsRequest": validateAddFriendsRequest as Validator,
   "chatwire.v1.AddGroupMemberRequest": validateAddGroupMemberRequest as Validator,
   "chatwire.v1.AddMessageReactionRequest": validateAddMessageReactionRequest as Validator,
   "chatwire.v1.AddToBlacklistRequest": validateAddToBlacklistRequest as Validator,
@@ -934,6 +965,7 @@ export const validators: Readonly<Record<string, Validator>> = {
   "chatwire.v1.DeleteFriendApplicationRequest": validateDeleteFriendApplicationRequest as Validator,
   "chatwire.v1.DeleteFriendGroupRequest": validateDeleteFriendGroupRequest as Validator,
   "chatwire.v1.DeleteFriendRequest": validateDeleteFriendRequest as Validator,
+  "chatwire.v1.DeleteFriendsRequest": validateDeleteFriendsRequest as Validator,
   "chatwire.v1.DeleteGroupAttributesRequest": validateDeleteGroupAttributesRequest as Validator,
   "chatwire.v1.DeleteGroupMemberRequest": validateDeleteGroupMemberRequest as Validator,
   "chatwire.v1.DeleteMessageExtensionsRequest": validateDeleteMessageExtensionsRequest as Validator,
@@ -1009,6 +1041,7 @@ export const validators: Readonly<Record<string, Validator>> = {
   "chatwire.v1.SetMessageRemindTypeRequest": validateSetMessageRemindTypeRequest as Validator,
   "chatwire.v1.SetPresenceRequest": validateSetPresenceRequest as Validator,
   "chatwire.v1.SetSelfStatusRequest": validateSetSelfStatusRequest as Validator,
+  "chatwire.v1.SetUserProfileRequest": validateSetUserProfileRequest as Validator,
   "chatwire.v1.SubscribePresenceRequest": validateSubscribePresenceRequest as Validator,
   "chatwire.v1.SubscribeUserStatusRequest": validateSubscribeUserStatusRequest as Validator,
   "chatwire.v1.TranslateTextRequest": validateTranslateTextRequest as Validator,

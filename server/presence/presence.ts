@@ -42,6 +42,13 @@ export interface PresenceDeps {
   clock: Clock;
   sessions: LiveSessions;
   options: PresenceOptions;
+  /** The relationships domain's seam: who has a user as a friend (told of its status with `friendAutoNotify`). */
+  friends?: FriendDirectory;
+}
+
+/** Who has a user in their friend list. */
+export interface FriendDirectory {
+  friendsOf(userId: string): Promise<string[]>;
 }
 
 export interface SubscribeResult {
@@ -53,6 +60,8 @@ export interface SubscribeResult {
 export class Presence {
   private readonly records = new Map<string, PresenceRecord>();
   private readonly index = new SubscriberIndex();
+  /** Status events to friends, published in the order their changes were announced (lookups run in parallel). */
+  private friendNotices: Promise<void> = Promise.resolve();
 
   private constructor(private readonly deps: PresenceDeps) {}
 
@@ -136,7 +145,19 @@ export class Presence {
     const status = this.statusOf(record);
     const recipients = new Set<string>([record.userId]);
     for (const subscriber of this.index.subscribersOf(record.userId, this.deps.clock.now())) recipients.add(subscriber);
-    this.deps.bus.publish(recipients, { case: "userStatusUpdated", value: { $typeName: "chatwire.v1.UserStatusUpdated", userStatusList: [status] } }, { durable });
+    const payload = { case: "userStatusUpdated" as const, value: { $typeName: "chatwire.v1.UserStatusUpdated" as const, userStatusList: [status] } };
+    this.deps.bus.publish(recipients, payload, { durable });
+    if (this.deps.options.friendAutoNotify && this.deps.friends) {
+      // Friends are found in storage; the notice waits for the lookup but keeps the order of the changes.
+      const friends = this.deps.friends.friendsOf(record.userId);
+      this.friendNotices = this.friendNotices
+        .then(() => friends)
+        .then((ids) => {
+          const others = ids.filter((id) => !recipients.has(id));
+          if (others.length > 0) this.deps.bus.publish(others, payload, { durable });
+        })
+        .catch(() => {}); // a failed lookup only loses this notice to friends
+    }
     return status;
   }
 

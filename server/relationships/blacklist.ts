@@ -5,6 +5,7 @@ import type { Clock } from "../clock.js";
 import type { EventBus } from "../events/event-bus.js";
 import { chatError } from "../rpc/chat-error.js";
 import type { Session } from "../sessions/session.js";
+import { lockKeys } from "../storage/sql-helpers.js";
 import type { Db } from "../storage/db.js";
 import type { Accounts } from "../accounts/accounts.js";
 import type { ProfileStore } from "./profile-store.js";
@@ -46,6 +47,7 @@ export class Blacklist {
     await this.deps.accounts.ensure([userId]);
     const now = this.deps.clock.now();
     const { list, unfriended } = await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [`rel:${userId}`]);
       const before = await this.deps.store.blacklist(userId, trx);
       const had = new Set(before);
       const added = targets.filter((id) => !had.has(id));

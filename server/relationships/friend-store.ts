@@ -3,6 +3,7 @@
 // (membership is the friend row's group list). Every list here is bounded by the per-user caps of friends.ts.
 import type { Db, Executor, Tx } from "../storage/db.js";
 import { inList } from "../storage/sql-helpers.js";
+import type { CustomField } from "./custom-fields.js";
 
 export interface FriendTable {
   user_id: string;
@@ -48,10 +49,6 @@ export interface FriendTables {
   friend_group: FriendGroupTable;
 }
 
-export interface CustomField {
-  key: string;
-  value: string;
-}
 
 export interface FriendRecord {
   userId: string;

@@ -30,8 +30,10 @@ import type { Clock } from "../clock.js";
 import type { EventBus } from "../events/event-bus.js";
 import { chatError, messageOf } from "../rpc/chat-error.js";
 import type { Session } from "../sessions/session.js";
+import { lockKeys } from "../storage/sql-helpers.js";
 import type { Db, Tx } from "../storage/db.js";
-import type { ApplicationRecord, CustomField, FriendRecord, FriendStore } from "./friend-store.js";
+import { checkCustomFields, mergeCustomFields } from "./custom-fields.js";
+import type { ApplicationRecord, FriendRecord, FriendStore } from "./friend-store.js";
 import type { ProfileStore } from "./profile-store.js";
 import type { Profiles } from "./profiles.js";
 import type { RelationshipOptions } from "./relationship-options.js";
@@ -57,8 +59,6 @@ export const MAX_FRIENDS = 3000;
 export const MAX_FRIEND_GROUPS = 30;
 /** The most applications listed per direction (newest first). */
 export const MAX_APPLICATIONS = 1000;
-/** The longest custom friend value, in bytes. */
-const MAX_CUSTOM_VALUE_BYTES = 500;
 const SNS_CUSTOM_PREFIX = "Tag_SNS_Custom_";
 const SOURCE_PREFIX = "AddSource_Type_";
 
@@ -71,6 +71,8 @@ export interface FriendsDeps {
   bus: EventBus;
   clock: Clock;
   options: RelationshipOptions;
+  /** Where a failure to announce a change made elsewhere (the blacklist's) is reported. */
+  onError?: (err: unknown) => void;
 }
 
 export interface AddFriendOutcome {
@@ -96,6 +98,12 @@ interface Touched {
 
 function touched(): Touched {
   return { friends: new Set(), applications: new Set(), groups: new Set() };
+}
+
+/** Refuses a list of user IDs longer than a friend list can be (the proto leaves these lists without a cap). */
+function bounded(userIds: readonly string[]): string[] {
+  if (userIds.length > MAX_FRIENDS) throw chatError(INVALID_PARAMETER, `at most ${MAX_FRIENDS} user IDs a call`);
+  return [...new Set(userIds)];
 }
 
 function failure(userId: string, code: number): FriendFailure {
@@ -130,6 +138,7 @@ export class Friends {
     const change = touched();
     const code = await this.deps.db.transact(async (trx) => {
       const { store, profileStore } = this.deps;
+      await lockKeys(trx, this.deps.db.engine, [`rel:${userId}`, `rel:${to}`]);
       if (await store.isFriend(userId, to, trx)) throw chatError(ALREADY_MY_FRIEND);
       if (await profileStore.isBlacklisted(userId, to, trx)) throw chatError(IN_OWN_BLACKLIST);
       if (await profileStore.isBlacklisted(to, userId, trx)) throw chatError(IN_PEER_BLACKLIST);
@@ -148,9 +157,11 @@ export class Friends {
   }
 
   async delete(session: Session, userIds: readonly string[], type: FriendDeleteType): Promise<{ success: string[]; failures: FriendFailure[] }> {
-    const userId = session.userId;
+    return this.remove(session.userId, userIds, type !== FriendDeleteType.SINGLE);
+  }
+
+  private async remove(userId: string, userIds: readonly string[], both: boolean): Promise<{ success: string[]; failures: FriendFailure[] }> {
     const ids = [...new Set(userIds)];
-    const both = type !== FriendDeleteType.SINGLE;
     const change = touched();
     const success = await this.deps.db.transact(async (trx) => {
       const deleted = await this.deps.store.deleteFriends(trx, userId, ids);
@@ -176,7 +187,7 @@ export class Friends {
   }
 
   async profilesOf(userId: string, userIds: readonly string[]): Promise<{ friends: Friend[]; failures: FriendFailure[] }> {
-    const ids = [...new Set(userIds)];
+    const ids = bounded(userIds);
     const rows = await this.deps.store.friendsAmong(userId, ids);
     const friends = await this.view(ids.flatMap((id) => (rows.has(id) ? [rows.get(id)!] : [])));
     return { friends, failures: ids.filter((id) => !rows.has(id)).map((id) => failure(id, NOT_MY_FRIEND)) };
@@ -184,25 +195,53 @@ export class Friends {
 
   async update(session: Session, req: UpdateFriendRequest): Promise<Friend> {
     const userId = session.userId;
-    const custom = this.checkCustom(req.friendCustomField);
+    const custom = checkCustomFields(req.friendCustomField, SNS_CUSTOM_PREFIX, this.declared, INVALID_PARAMETER);
     if (req.remark === undefined && custom.length === 0) throw chatError(INVALID_PARAMETER, "no friend field to update");
     const change = touched();
     const record = await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [`rel:${userId}`]);
       const row = (await this.deps.store.friendsAmong(userId, [req.userId], trx)).get(req.userId);
       if (!row) throw chatError(NOT_MY_FRIEND);
-      const fields = new Map(row.custom.map((f) => [f.key, f.value]));
-      for (const f of custom) fields.set(f.key, f.value);
-      const next: FriendRecord = {
-        ...row,
-        remark: req.remark ?? row.remark,
-        custom: [...fields].filter(([, value]) => value !== "").map(([key, value]) => ({ key, value })),
-      };
+      const next: FriendRecord = { ...row, remark: req.remark ?? row.remark, custom: mergeCustomFields(row.custom, custom) };
       await this.deps.store.putFriend(trx, next);
       change.friends.add(userId);
       return next;
     });
     await this.announce(change);
     return (await this.view([record]))[0]!;
+  }
+
+  /** Backends: makes `friendIds` friends of `userId` (both ways unless `oneWay`), whatever their allowType. */
+  async adminAdd(userId: string, friendIds: readonly string[], oneWay: boolean, source: string): Promise<{ success: string[]; failures: FriendFailure[] }> {
+    const ids = [...new Set(friendIds)];
+    const known = await this.deps.accounts.existing([userId, ...ids]);
+    if (!known.has(userId)) throw chatError(USER_NOT_FOUND);
+    const now = this.deps.clock.now();
+    const change = touched();
+    const outcome = await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [userId, ...ids].map((id) => `rel:${id}`));
+      const failures: FriendFailure[] = [];
+      const success: string[] = [];
+      const mine = await this.deps.store.friendsAmong(userId, ids, trx);
+      for (const id of ids) {
+        if (id === userId) failures.push(failure(id, INVALID_PARAMETER));
+        else if (!known.has(id)) failures.push(failure(id, USER_NOT_FOUND));
+        else if (mine.has(id)) failures.push(failure(id, ALREADY_MY_FRIEND));
+        else {
+          await this.befriend(trx, userId, id, { remark: "", groupName: "", source, caller: true }, now, change);
+          if (!oneWay && !(await this.deps.store.isFriend(id, userId, trx))) await this.befriend(trx, id, userId, { remark: "", groupName: "", source, caller: false }, now, change);
+          success.push(id);
+        }
+      }
+      return { success, failures };
+    });
+    await this.announce(change);
+    return outcome;
+  }
+
+  /** Backends: ends friendships of `userId` (both ways unless `oneWay`). */
+  async adminDelete(userId: string, friendIds: readonly string[], oneWay: boolean): Promise<{ success: string[]; failures: FriendFailure[] }> {
+    return this.remove(userId, friendIds, !oneWay);
   }
 
   // ── Applications ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -232,6 +271,7 @@ export class Friends {
     const now = this.deps.clock.now();
     const change = touched();
     await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [`rel:${userId}`, `rel:${applicantId}`]);
       const application = await this.deps.store.application(userId, applicantId, trx);
       if (!application) throw chatError(FRIEND_APPLICATION_NOT_EXIST);
       await this.deps.store.deleteApplication(trx, userId, applicantId);
@@ -275,10 +315,11 @@ export class Friends {
 
   async createGroup(session: Session, name: string, userIds: readonly string[]): Promise<{ group: FriendGroup; failures: FriendFailure[] }> {
     const userId = session.userId;
-    const ids = [...new Set(userIds)];
+    const ids = bounded(userIds);
     const now = this.deps.clock.now();
     const change = touched();
     const result = await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [`rel:${userId}`]);
       const names = await this.deps.store.groups(userId, trx);
       if (names.includes(name)) throw chatError(FRIEND_GROUP_EXISTED);
       if (names.length >= MAX_FRIEND_GROUPS) throw chatError(INVALID_PARAMETER, `at most ${MAX_FRIEND_GROUPS} friend groups`);
@@ -297,6 +338,7 @@ export class Friends {
     const userId = session.userId;
     const change = touched();
     await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [`rel:${userId}`]);
       if (!(await this.deps.store.deleteGroup(trx, userId, name))) throw chatError(FRIEND_GROUP_NOT_EXIST);
       for (const row of await this.deps.store.friends(userId, trx)) {
         if (row.groupList.includes(name)) await this.deps.store.putFriend(trx, { ...row, groupList: row.groupList.filter((g) => g !== name) });
@@ -311,9 +353,10 @@ export class Friends {
   /** Adds friends to a group (`add`) or removes them; IDs that are not friends are skipped, as the official SDK does. */
   async changeGroup(session: Session, name: string, userIds: readonly string[], add: boolean): Promise<FriendGroup> {
     const userId = session.userId;
-    const ids = [...new Set(userIds)];
+    const ids = bounded(userIds);
     const change = touched();
     const group = await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [`rel:${userId}`]);
       if (!(await this.deps.store.groups(userId, trx)).includes(name)) throw chatError(FRIEND_GROUP_NOT_EXIST);
       const rows = await this.deps.store.friendsAmong(userId, ids, trx);
       for (const row of rows.values()) {
@@ -334,6 +377,7 @@ export class Friends {
     const now = this.deps.clock.now();
     const change = touched();
     const group = await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [`rel:${userId}`]);
       const names = await this.deps.store.groups(userId, trx);
       if (!names.includes(oldName)) throw chatError(FRIEND_GROUP_NOT_EXIST);
       if (names.includes(newName)) throw chatError(FRIEND_GROUP_EXISTED);
@@ -359,7 +403,7 @@ export class Friends {
   friendListsChanged(userIds: readonly string[]): void {
     const change = touched();
     for (const id of userIds) change.friends.add(id);
-    void this.announce(change).catch(() => {});
+    this.announce(change).catch((err: unknown) => this.deps.onError?.(err));
   }
 
   /** Adds `friendId` to `userId`'s list inside `trx`, with the caps and the named group (created when missing). */
@@ -378,6 +422,9 @@ export class Friends {
     }
     await store.putFriend(trx, { userId, friendId, remark: how.remark, groupList, source: how.source, custom: [], addTime: now });
     change.friends.add(userId);
+    // An application of either toward the other is answered by the friendship.
+    if (await store.deleteApplication(trx, friendId, userId)) change.applications.add(userId).add(friendId);
+    if (await store.deleteApplication(trx, userId, friendId)) change.applications.add(userId).add(friendId);
   }
 
   private async dropApplication(toId: string, fromId: string): Promise<void> {
@@ -386,18 +433,6 @@ export class Friends {
     const change = touched();
     change.applications.add(toId).add(fromId);
     await this.announce(change);
-  }
-
-  private checkCustom(fields: readonly { key: string; value: string }[]): CustomField[] {
-    const seen = new Set<string>();
-    for (const field of fields) {
-      if (!field.key.startsWith(SNS_CUSTOM_PREFIX)) throw chatError(INVALID_PARAMETER, `custom friend key must start with ${SNS_CUSTOM_PREFIX}`);
-      if (!this.declared.has(field.key)) throw chatError(INVALID_PARAMETER, `custom friend field ${field.key.slice(0, 64)} is not declared by the application`);
-      if (Buffer.byteLength(field.value) > MAX_CUSTOM_VALUE_BYTES) throw chatError(INVALID_PARAMETER, `custom friend value of ${field.key} is over ${MAX_CUSTOM_VALUE_BYTES} bytes`);
-      if (seen.has(field.key)) throw chatError(INVALID_PARAMETER, `custom friend field ${field.key} given twice`);
-      seen.add(field.key);
-    }
-    return fields.map((f) => ({ key: f.key, value: f.value }));
   }
 
   private async view(records: readonly FriendRecord[]): Promise<Friend[]> {

@@ -14,7 +14,8 @@ export function createProfileHandlers(profiles: Profiles, blacklist: Blacklist):
       return { profileList: await profiles.ofUsers(req.userIdList) };
     },
     async updateMyProfile(req, ctx) {
-      return { profile: await profiles.update(sessionOf(ctx), req) };
+      const session = sessionOf(ctx);
+      return { profile: await profiles.update(session.userId, req, session.id) };
     },
     async getBlacklist(_req, ctx) {
       return { userIdList: await blacklist.get(sessionOf(ctx).userId) };

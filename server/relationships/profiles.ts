@@ -9,20 +9,18 @@ import type { Clock } from "../clock.js";
 import type { ProfileSource } from "../conversations/conversations.js";
 import type { EventBus } from "../events/event-bus.js";
 import { chatError } from "../rpc/chat-error.js";
-import type { Session } from "../sessions/session.js";
+import { lockKeys } from "../storage/sql-helpers.js";
 import type { Db } from "../storage/db.js";
+import { checkCustomFields, mergeCustomFields } from "./custom-fields.js";
 import type { FriendStore } from "./friend-store.js";
 import type { ProfileStore } from "./profile-store.js";
 import type { RelationshipOptions } from "./relationship-options.js";
 
 const UPDATE_PROFILE_INVALID_PARAM = 2721;
 const UPDATE_PROFILE_NO_KEY = 2722;
-const INVALID_PARAMETER = 70402;
 /** The most user IDs one getUserProfile serves (the official SDK keeps the first 100). */
 export const MAX_PROFILE_QUERY = 100;
-/** The longest custom profile value, in bytes (Tencent's limit for a custom string field). */
-const MAX_CUSTOM_VALUE_BYTES = 500;
-/** The most users told of one profile change besides the user's own sessions (the friend cap). */
+/** The most friends, and the most C2C peers, told of one profile change besides the user's own sessions. */
 const MAX_PROFILE_AUDIENCE = 3000;
 const CUSTOM_PREFIX = "Tag_Profile_Custom";
 
@@ -34,6 +32,8 @@ export interface ProfilesDeps {
   bus: EventBus;
   clock: Clock;
   options: RelationshipOptions;
+  /** The users holding a C2C conversation with a user (the conversations domain's seam), at most `limit`. */
+  conversationPeers?: (userId: string, limit: number) => Promise<string[]>;
 }
 
 /** The profile of a user who never set a field: the official defaults. */
@@ -72,9 +72,12 @@ export class Profiles implements ProfileSource {
     return ids.flatMap((id) => (known.has(id) ? [profiles.get(id)!] : []));
   }
 
-  async update(session: Session, req: UpdateMyProfileRequest): Promise<Profile> {
-    const userId = session.userId;
-    const custom = this.checkCustom(req);
+  /**
+   * Updates `userId`'s profile; PROFILE_UPDATED reaches its sessions but `exceptSessionId` (the calling one, which
+   * has the answer), the users who have it as a friend and those holding a C2C conversation with it.
+   */
+  async update(userId: string, req: UpdateMyProfileRequest, exceptSessionId?: string): Promise<Profile> {
+    const custom = checkCustomFields(req.profileCustomField, CUSTOM_PREFIX, this.declared, UPDATE_PROFILE_INVALID_PARAM);
     const changes: Partial<Profile> = {};
     if (req.nick !== undefined) changes.nick = req.nick;
     if (req.avatar !== undefined) changes.avatar = req.avatar;
@@ -96,32 +99,21 @@ export class Profiles implements ProfileSource {
     await this.deps.accounts.ensure([userId]);
     const now = this.deps.clock.now();
     const { profile, audience } = await this.deps.db.transact(async (trx) => {
+      await lockKeys(trx, this.deps.db.engine, [`profile:${userId}`]);
       const current = this.decode(userId, (await this.deps.store.get([userId], trx)).get(userId));
       const next = create(ProfileSchema, { ...current, ...changes, userId, lastUpdatedTime: BigInt(now) });
-      const fields = new Map(current.profileCustomField.map((f) => [f.key, f.value]));
-      for (const f of custom) fields.set(f.key, f.value);
-      next.profileCustomField = [...fields].filter(([, value]) => value !== "").map(([key, value]) => ({ $typeName: "chatwire.v1.ProfileCustomField" as const, key, value }));
+      next.profileCustomField = mergeCustomFields(current.profileCustomField, custom).map((f) => ({ $typeName: "chatwire.v1.ProfileCustomField" as const, ...f }));
       await this.deps.store.put(trx, userId, toBinary(ProfileSchema, next), now);
       const audience = await this.deps.friends.haveAsFriend(userId, MAX_PROFILE_AUDIENCE, trx);
       return { profile: next, audience };
     });
+    // The change is durable: a failed peer lookup only narrows who hears of it.
+    const peers = (await this.deps.conversationPeers?.(userId, MAX_PROFILE_AUDIENCE).catch(() => [])) ?? [];
+    const others = [...new Set([...audience, ...peers])].filter((id) => id !== userId);
     const payload = { case: "profileUpdated" as const, value: { $typeName: "chatwire.v1.ProfileUpdated" as const, profileList: [profile] } };
-    this.deps.bus.publish([userId], payload, { exceptSessionId: session.id });
-    if (audience.length > 0) this.deps.bus.publish(audience, payload);
+    this.deps.bus.publish([userId], payload, { exceptSessionId });
+    if (others.length > 0) this.deps.bus.publish(others, payload);
     return profile;
-  }
-
-  private checkCustom(req: UpdateMyProfileRequest): { key: string; value: string }[] {
-    if (req.profileCustomField.length > Math.max(this.declared.size, 1)) throw chatError(UPDATE_PROFILE_INVALID_PARAM, "more custom fields than the application declares");
-    const seen = new Set<string>();
-    for (const field of req.profileCustomField) {
-      if (!field.key.startsWith(CUSTOM_PREFIX)) throw chatError(UPDATE_PROFILE_INVALID_PARAM, `custom profile key ${JSON.stringify(field.key.slice(0, 64))} must start with ${CUSTOM_PREFIX}`);
-      if (!this.declared.has(field.key)) throw chatError(UPDATE_PROFILE_INVALID_PARAM, `custom profile field ${field.key.slice(0, 64)} is not declared by the application`);
-      if (Buffer.byteLength(field.value) > MAX_CUSTOM_VALUE_BYTES) throw chatError(UPDATE_PROFILE_INVALID_PARAM, `custom profile value of ${field.key} is over ${MAX_CUSTOM_VALUE_BYTES} bytes`);
-      if (seen.has(field.key)) throw chatError(INVALID_PARAMETER, `custom profile field ${field.key} given twice`);
-      seen.add(field.key);
-    }
-    return req.profileCustomField.map((f) => ({ key: f.key, value: f.value }));
   }
 
   private decode(userId: string, body: Uint8Array | undefined): Profile {

@@ -8,7 +8,11 @@ import { verifyAdmin } from "./admin-auth.js";
 /** Methods callable without a session. */
 export const PUBLIC_METHODS: ReadonlySet<string> = new Set(["chatwire.v1.SessionService.Login", "chatwire.v1.SessionService.GetServerTime"]);
 /** Services that take the administrator's UserSig instead of a session. */
-export const ADMIN_SERVICES: ReadonlySet<string> = new Set(["chatwire.v1.PresenceAdminService", "chatwire.v1.AccountAdminService"]);
+export const ADMIN_SERVICES: ReadonlySet<string> = new Set([
+  "chatwire.v1.PresenceAdminService",
+  "chatwire.v1.AccountAdminService",
+  "chatwire.v1.RelationshipAdminService",
+]);
 
 export interface CallerDeps {
   sessions: SessionRegistry;

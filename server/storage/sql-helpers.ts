@@ -1,5 +1,5 @@
 // Small SQL pieces whose text differs by engine, so stores stay written once.
-import { sql, type Expression, type RawBuilder, type SqlBool } from "kysely";
+import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from "kysely";
 import type { Engine } from "./db.js";
 
 /**
@@ -34,4 +34,14 @@ export function rowsOf(engine: Engine, columns: readonly RowsColumn[], rows: rea
     return sql`${values}::${sql.raw(type === "bytes" ? "bytea" : type)}[]`;
   });
   return sql`select * from unnest(${sql.join(arrays)}) as t(${sql.join(columns.map((_, i) => sql.ref(`c${i}`)))})`;
+}
+
+/**
+ * Serialises transactions that read, then write, what `keys` name (a user's friend list, a profile): on PostgreSQL
+ * a transaction-scoped advisory lock per key, taken in sorted order; SQLite's `BEGIN IMMEDIATE` already runs one
+ * writer at a time. A deadlock PostgreSQL breaks is retried by `Db.transact`.
+ */
+export async function lockKeys(trx: Kysely<any>, engine: Engine, keys: readonly string[]): Promise<void> {
+  if (engine !== "postgres") return;
+  for (const key of [...new Set(keys)].sort()) await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
 }

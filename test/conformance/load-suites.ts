@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { AccountAdminService } from "../../gen/chatwire/v1/account_admin_pb.js";
 import { PresenceAdminService } from "../../gen/chatwire/v1/presence_admin_pb.js";
+import { RelationshipAdminService } from "../../gen/chatwire/v1/relationship_admin_pb.js";
 import { EVENT, TSignaling } from "../../client/generated/constants.js";
 import { clientMethods, rpcMethods } from "../../client/generated/methods.js";
 import { WIRE_ONLY_CALLS } from "./drivers/rpc-driver.js";
@@ -40,7 +41,7 @@ export const SUITES_DIR = join(dirname(fileURLToPath(import.meta.url)), "suites"
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const KEBAB_PATH = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\/[a-z0-9]+(?:-[a-z0-9]+)*)*$/;
 const USER_NAME = /^[a-z][a-z0-9]*$/;
-const ADMIN_SERVICES = [AccountAdminService, PresenceAdminService];
+const ADMIN_SERVICES = [AccountAdminService, PresenceAdminService, RelationshipAdminService];
 /** create*Message: client-side methods a case calls to build a message (both drivers build it). */
 export const MESSAGE_CREATORS = new Set<string>(clientMethods.map((m) => m.name).filter((n) => /^create\w*Message$/.test(n)));
 const CALLABLE = new Set<string>([...rpcMethods.map((m) => m.name), ...MESSAGE_CREATORS]);

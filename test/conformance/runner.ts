@@ -4,6 +4,7 @@ import { fromJson, toJson, type DescMethodUnary, type JsonValue } from "@bufbuil
 import { randomBytes } from "node:crypto";
 import { AccountAdminService } from "../../gen/chatwire/v1/account_admin_pb.js";
 import { PresenceAdminService } from "../../gen/chatwire/v1/presence_admin_pb.js";
+import { RelationshipAdminService } from "../../gen/chatwire/v1/relationship_admin_pb.js";
 import { genUserSig } from "../../server/auth/user-sig.js";
 import { createCuttableTransport } from "./cuttable-transport.js";
 import type { Device, Driver, Outcome } from "./drivers/driver.js";
@@ -269,7 +270,7 @@ class CaseRun {
 
   private async adminCall(step: AdminStep): Promise<void> {
     const [serviceName, methodName] = step.admin.split(".");
-    const service = [AccountAdminService, PresenceAdminService].find((s) => s.name === serviceName)!;
+    const service = [AccountAdminService, PresenceAdminService, RelationshipAdminService].find((s) => s.name === serviceName)!;
     const method = service.methods.find((m) => m.name === methodName)! as DescMethodUnary;
     const requestJson = resolve(step.request, this.names) as JsonValue;
     this.trace.add("admin", "admin", `${step.admin} ${show(requestJson, 300)}`);

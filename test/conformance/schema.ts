@@ -126,7 +126,7 @@ export interface CallStep extends StepBase {
 /** How a REST or admin call authenticates. */
 export type AdminAuth = { kind: "admin" } | { kind: "none" } | { kind: "user"; user: string };
 
-/** Calls an admin RPC (PresenceAdminService, AccountAdminService) with the administrator's UserSig. */
+/** Calls an admin RPC (PresenceAdminService, AccountAdminService, RelationshipAdminService) with the administrator's UserSig. */
 export interface AdminStep extends StepBase {
   kind: "admin";
   /** `Service.Method`, e.g. AccountAdminService.ImportAccounts. */

@@ -3,6 +3,7 @@
 // survive closing and reopening the database.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { createFollowStore } from "../../server/relationships/follow-store.js";
 import { createFriendStore, type FriendRecord } from "../../server/relationships/friend-store.js";
 import { createProfileStore } from "../../server/relationships/profile-store.js";
 import type { Db } from "../../server/storage/db.js";
@@ -86,6 +87,40 @@ for (const engine of ENGINES) {
         assert.deepEqual((await friends.friends("alice")).map((f) => f.friendId), ["carol"]);
         assert.equal(await friends.isFriend("bob", "alice"), false);
         assert.deepEqual(await friends.groups("alice"), []);
+      });
+    });
+
+    test("follows: mutual flags, counters and keyset pages", async (t) => {
+      await withDb(t, async (first, reopen, durable) => {
+        let db = first;
+        let follows = createFollowStore(db);
+        await db.transact(async (trx) => {
+          assert.deepEqual(await follows.follow(trx, "a", "star", 10), { added: true, mutual: false });
+          assert.deepEqual(await follows.follow(trx, "b", "star", 20), { added: true, mutual: false });
+          assert.deepEqual(await follows.follow(trx, "c", "star", 20), { added: true, mutual: false });
+          assert.deepEqual(await follows.follow(trx, "a", "star", 30), { added: false, mutual: false });
+          assert.deepEqual(await follows.follow(trx, "star", "b", 40), { added: true, mutual: true });
+        });
+        if (durable) follows = createFollowStore((db = await reopen()));
+        const all = await follows.page("star", "followers", undefined, 10);
+        assert.deepEqual(all, [{ userId: "c", time: 20 }, { userId: "b", time: 20 }, { userId: "a", time: 10 }]);
+        const first2 = await follows.page("star", "followers", undefined, 2);
+        assert.deepEqual(await follows.page("star", "followers", first2[1], 2), [{ userId: "a", time: 10 }]);
+        assert.deepEqual(await follows.page("star", "mutual", undefined, 10), [{ userId: "b", time: 40 }]);
+        assert.deepEqual(await follows.page("b", "mutual", undefined, 10), [{ userId: "star", time: 20 }]);
+        assert.deepEqual(await follows.page("star", "following", undefined, 10), [{ userId: "b", time: 40 }]);
+        const counts = await follows.counts(["star", "b", "nobody"]);
+        assert.deepEqual(counts.get("star"), { followers: 3, following: 1, mutual: 1 });
+        assert.deepEqual(counts.get("b"), { followers: 1, following: 1, mutual: 1 });
+        assert.equal(counts.has("nobody"), false);
+        const rel = await follows.relations("star", ["a", "b", "z"]);
+        assert.deepEqual([[...rel.following], [...rel.followers].sort()], [["b"], ["a", "b"]]);
+        await db.transact(async (trx) => {
+          assert.deepEqual(await follows.unfollow(trx, "b", "star"), { removed: true, wasMutual: true });
+          assert.deepEqual(await follows.unfollow(trx, "b", "star"), { removed: false, wasMutual: false });
+        });
+        assert.deepEqual(await follows.page("star", "mutual", undefined, 10), []);
+        assert.deepEqual((await follows.counts(["star"])).get("star"), { followers: 2, following: 1, mutual: 0 });
       });
     });
   });

@@ -36,7 +36,27 @@ const RESULT_OVERRIDES: Record<string, (data: Obj) => unknown> = {
   addFriend: (data) => (data.code === 0 ? { userID: data.userID, code: 0 } : data),
   getFriendGroupList: (data) => data.friendGroupList,
   renameFriendGroup: (data) => data.friendGroup,
+  followUser: (data) => data.resultList,
+  unfollowUser: (data) => data.resultList,
+  getMyFollowersList: (data) => ({ ...data, resultList: (data.resultList as Obj[]).map(followEntry) }),
+  getMyFollowingList: (data) => ({ ...data, resultList: (data.resultList as Obj[]).map(followEntry) }),
+  getMutualFollowersList: (data) => ({ ...data, resultList: (data.resultList as Obj[]).map(followEntry) }),
+  getUserFollowInfo: (data) => (data.followInfoList as Obj[]).map(({ userID: _id, ...counts }) => counts),
+  checkFollowType: (data) => data.resultList,
 };
+
+/** A follow-list entry with its custom profile tags spread as keys. */
+function followEntry(entry: Obj): Obj {
+  const { profileCustomField, ...rest } = entry;
+  for (const field of profileCustomField as { key: string; value: string }[]) rest[field.key] = field.value;
+  return rest;
+}
+
+/** A follow-list event: entries when added, bare user IDs when removed. */
+function followEvent(data: Obj): Obj {
+  const list = data.userInfoList as Obj[];
+  return { userInfoList: data.isAdd ? list.map(followEntry) : list.map((u) => u.userID), isAdd: data.isAdd };
+}
 
 /** A friend with its profile in the official shape. */
 function officialFriend(friend: Obj): Obj {
@@ -69,6 +89,9 @@ const EVENT_OVERRIDES: Record<string, (data: Obj) => unknown> = {
   friendListUpdated: (data) => (data.friendList as Obj[]).map(officialFriend),
   friendGroupListUpdated: (data) => data.friendGroupList,
   groupListUpdated: (data) => data.groupList,
+  myFollowersListUpdated: followEvent,
+  myFollowingListUpdated: followEvent,
+  mutualFollowersListUpdated: followEvent,
 };
 
 /** The official `type` of the messages each create*Message method builds. */
@@ -90,6 +113,9 @@ const PARAM_NAMES: Record<string, readonly string[]> = {
   downloadMergerMessage: ["message"],
   // Declared without parameters, but the 3.6.6 runtime reads `{groupProfileFilter}`.
   getGroupList: ["options"],
+  getMyFollowersList: ["nextCursor"],
+  getMyFollowingList: ["nextCursor"],
+  getMutualFollowersList: ["nextCursor"],
 };
 
 /**
