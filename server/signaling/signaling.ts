@@ -244,17 +244,12 @@ export class Signaling {
     const changed = await this.deps.db.transact((trx) => this.deps.store.setData(trx, inviteId, data));
     if (!changed) throw chatError(INVALID_INVITE_ID);
     // The invitation message, modified in place by its sender (MESSAGE_MODIFIED to both sides).
-    const conv = c2cKey(inv.inviter, inv.invitees[0]!.userId);
-    const stored = await this.deps.messageStore.byId(conv, inv.messageId);
-    if (stored) {
-      const current = decodeMessage(stored);
-      if (current.payload.case === "custom") {
-        await this.deps.messages.modify(
-          { userId: inv.inviter },
-          { ...current, payload: { case: "custom", value: { ...current.payload.value, data: json } } },
-        );
-      }
-    }
+    await this.record(async () => {
+      const stored = await this.deps.messageStore.byId(c2cKey(inv.inviter, inv.invitees[0]!.userId), inv.messageId);
+      const current = stored && decodeMessage(stored);
+      if (current?.payload.case !== "custom") return;
+      await this.deps.messages.modify({ userId: inv.inviter }, { ...current, payload: { case: "custom", value: { ...current.payload.value, data: json } } });
+    });
     this.deps.bus.publish(
       [inv.inviter, ...inv.invitees.map((i) => i.userId)],
       { case: "invitationModified", value: { $typeName: "chatwire.v1.InvitationModified", inviteId, data } },
