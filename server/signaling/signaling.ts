@@ -39,6 +39,8 @@ const MESSAGE_TOO_LONG = 80002;
 const MAX_SIGNALING_BYTES = 12 * 1024;
 /** The most invitees one InviteInGroup may name. */
 export const MAX_GROUP_INVITEES = 100;
+/** The longest group ID accepted (as in conversation IDs). */
+const MAX_GROUP_ID_BYTES = 48;
 /** The longest timeout accepted, in seconds (a day; a call invitation is seconds to minutes). */
 export const MAX_TIMEOUT_SECONDS = 86_400;
 /** The most pending invitations shown again at login, newest first. */
@@ -122,6 +124,7 @@ export class Signaling {
     const invitees = [...new Set(input.invitees)].sort();
     if (input.groupId) {
       if (invitees.length > MAX_GROUP_INVITEES) throw chatError(INVALID_PARAMETER, `at most ${MAX_GROUP_INVITEES} invitees`);
+      if (Buffer.byteLength(input.groupId) > MAX_GROUP_ID_BYTES) throw chatError(INVALID_PARAMETER, `a group ID holds at most ${MAX_GROUP_ID_BYTES} bytes`);
       if (!(await deps.groups.exists(input.groupId))) throw chatError(GROUP_NOT_FOUND);
       if (!(await deps.groups.isMember(input.groupId, inviter))) throw chatError(NOT_GROUP_MEMBER);
       for (const userId of invitees) if (!(await deps.groups.isMember(input.groupId, userId))) throw chatError(MEMBER_NOT_IN_GROUP, `${userId} is not a member`);
