@@ -261,6 +261,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     bus,
     clock,
     isOnline: (userId) => sessions.hasSessions(userId),
+    onError: (err, what) => logger.error({ err }, what),
   });
   const interactions = new Interactions({ db, store: createInteractionStore(db), messages: messageStore, profiles, bus });
   let filesDir: string | undefined;

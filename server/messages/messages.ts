@@ -143,6 +143,11 @@ export class Messages {
     return writer.finish();
   }
 
+  /** Why `senderId` may not message `receiverId` (the SendPolicy's code), or 0: for domains that send on a user's behalf. */
+  refusal(senderId: string, receiverId: string): Promise<number> {
+    return this.deps.policy.check(senderId, receiverId);
+  }
+
   /**
    * Sends a message on a user's behalf from another domain (signaling's invitation messages): as SendMessage from a
    * session of `senderId`, every session of the sender hearing of it except `exceptSessionId` ("" for none).

@@ -39,6 +39,8 @@ const MESSAGE_TOO_LONG = 80002;
 const MAX_SIGNALING_BYTES = 12 * 1024;
 /** The most invitees one InviteInGroup may name. */
 export const MAX_GROUP_INVITEES = 100;
+/** The longest group ID accepted (as in conversation IDs). */
+const MAX_GROUP_ID_BYTES = 48;
 /** The longest timeout accepted, in seconds (a day; a call invitation is seconds to minutes). */
 export const MAX_TIMEOUT_SECONDS = 86_400;
 /** The most pending invitations shown again at login, newest first. */
@@ -55,6 +57,8 @@ export interface SignalingDeps {
   bus: EventBus;
   clock: Clock;
   isOnline(userId: string): boolean;
+  /** Reports a signaling message that could not be stored after its action was committed. */
+  onError(err: unknown, what: string): void;
 }
 
 export interface InviteInput {
@@ -120,6 +124,7 @@ export class Signaling {
     const invitees = [...new Set(input.invitees)].sort();
     if (input.groupId) {
       if (invitees.length > MAX_GROUP_INVITEES) throw chatError(INVALID_PARAMETER, `at most ${MAX_GROUP_INVITEES} invitees`);
+      if (Buffer.byteLength(input.groupId) > MAX_GROUP_ID_BYTES) throw chatError(INVALID_PARAMETER, `a group ID holds at most ${MAX_GROUP_ID_BYTES} bytes`);
       if (!(await deps.groups.exists(input.groupId))) throw chatError(GROUP_NOT_FOUND);
       if (!(await deps.groups.isMember(input.groupId, inviter))) throw chatError(NOT_GROUP_MEMBER);
       for (const userId of invitees) if (!(await deps.groups.isMember(input.groupId, userId))) throw chatError(MEMBER_NOT_IN_GROUP, `${userId} is not a member`);
@@ -128,6 +133,9 @@ export class Signaling {
       const invitee = invitees[0]!;
       if (invitee === inviter) throw chatError(INVALID_PARAMETER, "an invitation cannot invite its inviter");
       if (!(await deps.accounts.existing([invitee])).has(invitee)) throw chatError(USER_NOT_FOUND);
+      // Whoever may not message the invitee (blacklisted: 20007, not friends: 20009) may not ring it either.
+      const refused = await deps.messages.refusal(inviter, invitee);
+      if (refused !== 0) throw chatError(refused);
     }
     if (invitees.length === 0 || invitees.includes(inviter)) throw chatError(INVALID_PARAMETER, "the invitees must be other users");
     const now = deps.clock.now();
@@ -153,7 +161,17 @@ export class Signaling {
     });
     if (!inserted) throw chatError(ALREADY_EXISTS);
     if (!inv.onlineOnly) {
-      await this.store(inv, inviter, invitees[0]!, SignalingActionType.INVITE, invitees, inv.data, inv.messageId, session.id, input.offlinePushInfo);
+      try {
+        await this.store(inv, inviter, invitees[0]!, SignalingActionType.INVITE, invitees, inv.data, inv.messageId, session.id, input.offlinePushInfo);
+      } catch (err) {
+        // Nobody heard of it: the invitation ends before anyone can answer it, and the call fails.
+        await deps.db.transact(async (trx) => {
+          await deps.store.answer(trx, inv.inviteId, invitees, InviteeState.cancelled);
+          await deps.store.endIfSettled(trx, inv.inviteId);
+          await deps.timers.cancel(TIMEOUT_TIMER, inv.inviteId, trx);
+        });
+        throw err;
+      }
     }
     const event: EventPayload = {
       case: "newInvitationReceived",
@@ -180,7 +198,7 @@ export class Signaling {
     });
     if (cancelled.length === 0) throw chatError(INVALID_CANCEL);
     const messageId = inv.onlineOnly ? "" : messageIdOf(inviteId, "cancel", "");
-    if (!inv.onlineOnly) await this.store(inv, inv.inviter, cancelled[0]!, SignalingActionType.CANCEL_INVITE, cancelled, data, messageId, session.id);
+    if (!inv.onlineOnly) await this.record(() => this.store(inv, inv.inviter, cancelled[0]!, SignalingActionType.CANCEL_INVITE, cancelled, data, messageId, session.id));
     this.deps.bus.publish(this.reach(inv, cancelled), {
       case: "invitationCancelled",
       value: { $typeName: "chatwire.v1.InvitationCancelled", inviteId, inviter: inv.inviter, groupId: inv.groupId, data },
@@ -207,7 +225,7 @@ export class Signaling {
       throw now?.ended ? chatError(INVALID_INVITE_ID) : chatError(NO_PERMISSION, "already answered");
     }
     const messageId = inv.onlineOnly ? "" : messageIdOf(inviteId, accept ? "accept" : "reject", invitee);
-    if (!inv.onlineOnly) await this.store(inv, invitee, inv.inviter, action, [invitee], data, messageId, session.id);
+    if (!inv.onlineOnly) await this.record(() => this.store(inv, invitee, inv.inviter, action, [invitee], data, messageId, session.id));
     const others = [inv.inviter, ...inv.invitees.map((i) => i.userId)];
     const value = { inviteId, inviter: inv.inviter, groupId: inv.groupId, data, invitee };
     const event: EventPayload = accept
@@ -229,17 +247,12 @@ export class Signaling {
     const changed = await this.deps.db.transact((trx) => this.deps.store.setData(trx, inviteId, data));
     if (!changed) throw chatError(INVALID_INVITE_ID);
     // The invitation message, modified in place by its sender (MESSAGE_MODIFIED to both sides).
-    const conv = c2cKey(inv.inviter, inv.invitees[0]!.userId);
-    const stored = await this.deps.messageStore.byId(conv, inv.messageId);
-    if (stored) {
-      const current = decodeMessage(stored);
-      if (current.payload.case === "custom") {
-        await this.deps.messages.modify(
-          { userId: inv.inviter },
-          { ...current, payload: { case: "custom", value: { ...current.payload.value, data: json } } },
-        );
-      }
-    }
+    await this.record(async () => {
+      const stored = await this.deps.messageStore.byId(c2cKey(inv.inviter, inv.invitees[0]!.userId), inv.messageId);
+      const current = stored && decodeMessage(stored);
+      if (current?.payload.case !== "custom") return;
+      await this.deps.messages.modify({ userId: inv.inviter }, { ...current, payload: { case: "custom", value: { ...current.payload.value, data: json } } });
+    });
     this.deps.bus.publish(
       [inv.inviter, ...inv.invitees.map((i) => i.userId)],
       { case: "invitationModified", value: { $typeName: "chatwire.v1.InvitationModified", inviteId, data } },
@@ -275,7 +288,9 @@ export class Signaling {
   private async timedOut(inv: Invitation, timedOut: string[]): Promise<void> {
     if (!inv.onlineOnly) {
       const messageId = messageIdOf(inv.inviteId, "timeout", "");
-      await this.store(inv, inv.inviter, timedOut[0]!, SignalingActionType.INVITE_TIMEOUT, timedOut, inv.data, messageId, "", undefined, exclusions(inv.data).timeout);
+      await this.record(() =>
+        this.store(inv, inv.inviter, timedOut[0]!, SignalingActionType.INVITE_TIMEOUT, timedOut, inv.data, messageId, "", undefined, exclusions(inv.data).timeout),
+      );
     }
     const base = { inviteId: inv.inviteId, inviter: inv.inviter, groupId: inv.groupId, data: inv.data };
     this.deps.bus.publish([inv.inviter], {
@@ -287,6 +302,18 @@ export class Signaling {
         case: "invitationTimeout",
         value: { $typeName: "chatwire.v1.InvitationTimeout", ...base, inviteeList: [userId], isSelfTimeout: true },
       });
+    }
+  }
+
+  /**
+   * Stores the message of an action already committed. The action stands whatever happens to its message (a policy
+   * that now refuses the pair, storage trouble): the parties are still told, the failure is reported.
+   */
+  private async record(store: () => Promise<void>): Promise<void> {
+    try {
+      await store();
+    } catch (err) {
+      this.deps.onError(err, "signaling: the message of a committed action was not stored");
     }
   }
 

@@ -112,6 +112,40 @@ test("a delete racing a set of the same key answers 23001 with the value set", a
   }
 });
 
+test("a reaction holds at most 100 users (23006), which only a group reaches; nothing changes", async () => {
+  const { db, interactions, open, events } = await setup();
+  open();
+  try {
+    const conv = c2cKey("alice", "bob");
+    // 100 users already in the reaction (members of a group, as far as the table knows).
+    await db.kysely
+      .insertInto("message_reaction")
+      .values(Array.from({ length: 100 }, (_, i) => ({ conv, msg_id: "m1", reaction_id: "like", user_id: `u${i}`, seq: i + 1 })))
+      .execute();
+    await db.kysely.insertInto("message_interaction_head").values({ conv, msg_id: "m1", seq: 100 }).execute();
+    await assert.rejects(interactions.addReaction("alice", aliceView, "like"), (err: unknown) => codeOf(err) === 23006);
+    assert.equal(events.length, 0);
+    const [result] = await interactions.getReactions("alice", [aliceView], 10);
+    assert.deepEqual(
+      result!.reactionList.map((r) => [r.reactionId, r.totalUserCount, r.reactedByMyself, r.partialUserList.length]),
+      [["like", 100, false, 10]],
+    );
+    // Another reaction is still open to the caller.
+    await interactions.addReaction("alice", aliceView, "love");
+    const page = await interactions.reactionUsers("alice", aliceView, "like", 95n, 10);
+    assert.deepEqual(page.userList.map((u) => u.userId), ["u95", "u96", "u97", "u98", "u99"]);
+    assert.equal(page.isCompleted, true);
+    assert.equal(page.nextSeq, 0n);
+  } finally {
+    await db.close();
+  }
+});
+
+function codeOf(err: unknown): number | undefined {
+  const details = (err as { details?: { value?: { code?: number } }[] }).details;
+  return details?.[0]?.value?.code;
+}
+
 function create_(key: string, value: string) {
   return { $typeName: "chatwire.v1.MessageExtension" as const, key, value };
 }
