@@ -25,6 +25,7 @@ export function localMethods(core: ChatCore, self: () => object): Readonly<Recor
     resendMessage: (message) => state.send(message as Obj),
     revokeMessage: (message) => state.call("revokeMessage", [message], message as Obj),
     findMessage: (id) => state.find(id),
+    setConversationDraft: (options) => state.draft(options as Obj),
     // The array form lists conversation IDs (an empty one resolves an empty list without a call).
     getConversationList: (options) =>
       Array.isArray(options) && options.length === 0

@@ -2,6 +2,7 @@
 // object that sendMessage sends (uploading its file first) and completes in place; a conversation list, a message
 // cache per conversation and the total unread count follow sends and the event stream, and each change is emitted
 // with the official payload (the whole list for CONVERSATION_LIST_UPDATED, at most once a second by default).
+import { ErrorCode } from "../gen/chatwire/v1/error_code_pb.js";
 import type { ChatCore } from "./chat-core.js";
 import { rpcBinding } from "./bindings.js";
 import { ChatError } from "./errors.js";
@@ -204,7 +205,7 @@ export class ChatState {
         this.core.emitter.emit(event.name, (bare as Obj[]).map((m) => this.update(m)));
         return true;
       case "conversationListUpdated":
-        for (const c of data.conversationList as Obj[]) this.conversations.set(c.conversationID, c);
+        this.merge(data.conversationList);
         for (const id of data.deletedConversationIDList as string[]) this.conversations.delete(id);
         this.listChanged();
         return true;
@@ -224,8 +225,26 @@ export class ChatState {
   /** The initial sync after login: the conversation list (the total unread count comes from the server). */
   async sync(): Promise<void> {
     const { result } = await this.core.runtime.invoke(rpcBinding("getConversationList"), []);
-    for (const c of (result.data as Obj).conversationList as Obj[]) this.conversations.set(c.conversationID, c);
+    this.merge((result.data as Obj).conversationList);
     if (this.conversations.size > 0) this.listChanged();
+  }
+
+  /** Conversations from the server update the cached objects (keeping the client-only draft) or join the list. */
+  private merge(list: Obj[]): void {
+    for (const c of list) {
+      const cached = this.conversations.get(c.conversationID);
+      if (cached) Object.assign(cached, c, { draftText: cached.draftText });
+      else this.conversations.set(c.conversationID, c);
+    }
+  }
+
+  /** `setConversationDraft({conversationID, draftText})`: kept on the client only, as in the official SDK. */
+  draft(options: Obj): Promise<ChatResponse> {
+    const conversation = this.conversations.get(options.conversationID);
+    if (!conversation) return Promise.reject(new ChatError({ code: ErrorCode.CONV_NOT_FOUND }));
+    conversation.draftText = options.draftText ?? "";
+    this.listChanged();
+    return Promise.resolve({ code: 0, data: { code: 0, conversation } });
   }
 
   /** The conversation list, pinned first, then the most recent. */

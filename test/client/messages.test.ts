@@ -165,4 +165,20 @@ describe("facade messages and conversations", () => {
     assert.deepEqual(list.map((c) => [c.conversationID, c.unreadCount]), [["C2Ct-alice", 3]]);
     assert.equal(phoneLog.find((e) => e.name === EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED)!.data, 3);
   });
+
+  it("keeps a conversation draft on the client through server updates; an unknown conversation answers 2500", async () => {
+    const alice = await ready("d-alice");
+    const bob = await ready("d-bob", { eventThrottling: false });
+    const lists: Obj[][] = [];
+    bob.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => lists.push(structuredClone(e.data as Obj[])));
+    await alice.sendMessage(alice.createTextMessage({ to: "d-bob", conversationType: "C2C", payload: { text: "x" } }));
+    await until(lists as unknown as ChatEvent[], 1);
+    const result = (await bob.setConversationDraft({ conversationID: "C2Cd-alice", draftText: "half a thought" })) as Obj;
+    assert.deepEqual([result.code, result.data.code, result.data.conversation.draftText], [0, 0, "half a thought"]);
+    assert.equal(lists.at(-1)![0]!.draftText, "half a thought");
+    await bob.pinConversation({ conversationID: "C2Cd-alice", isPinned: true });
+    for (let i = 0; i < 500 && !lists.at(-1)![0]!.isPinned; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual([lists.at(-1)![0]!.isPinned, lists.at(-1)![0]!.draftText], [true, "half a thought"]);
+    await assert.rejects(bob.setConversationDraft({ conversationID: "C2Cnobody", draftText: "x" }), { code: 2500 });
+  });
 });
