@@ -61,6 +61,7 @@ export class ChatState {
   private readonly uploads = new WeakMap<Obj, { blob: Blob; onProgress?: (percent: number) => void }>();
   total = 0;
   private totalDirty = false;
+  private syncing = false;
   private clientSequence = 0;
   private lastListEmit = -Infinity;
   private listTimer: TimerHandle | undefined;
@@ -73,6 +74,7 @@ export class ChatState {
     this.cache.clear();
     this.total = 0;
     this.totalDirty = false;
+    this.syncing = false;
     if (this.listTimer !== undefined) this.core.options.timers.clearTimeout(this.listTimer);
     this.listTimer = undefined;
   }
@@ -224,9 +226,16 @@ export class ChatState {
 
   /** The initial sync after login: the conversation list (the total unread count comes from the server). */
   async sync(): Promise<void> {
-    const { result } = await this.core.runtime.invoke(rpcBinding("getConversationList"), []);
-    this.merge((result.data as Obj).conversationList);
-    if (this.conversations.size > 0) this.listChanged();
+    // The total the server pushes at login waits for the list, so listeners get the list, then the total.
+    this.syncing = true;
+    try {
+      const { result } = await this.core.runtime.invoke(rpcBinding("getConversationList"), []);
+      this.merge((result.data as Obj).conversationList);
+    } finally {
+      this.syncing = false;
+      if (this.conversations.size > 0) this.listChanged();
+      else this.flushTotal();
+    }
   }
 
   /** Conversations from the server update the cached objects (keeping the client-only draft) or join the list. */
@@ -299,7 +308,7 @@ export class ChatState {
   private totalChanged(total: number): void {
     this.total = total;
     this.totalDirty = true;
-    if (this.listTimer === undefined) this.flushTotal();
+    if (this.listTimer === undefined && !this.syncing) this.flushTotal();
   }
 
   private flushTotal(): void {

@@ -160,7 +160,7 @@ describe("facade messages and conversations", () => {
     const phoneLog = recordEvents(phone, [EVENT.SDK_READY, EVENT.CONVERSATION_LIST_UPDATED, EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED]);
     await phone.login({ userID: "t-bob", userSig: genUserSig({ sdkAppId: server.sdkAppID, secretKey: server.secretKey, userId: "t-bob", expireSeconds: 600, nowMs: Date.now() }) });
     await until(phoneLog, 3);
-    assert.equal(phoneLog[0]!.name, EVENT.SDK_READY);
+    assert.deepEqual(phoneLog.map((e) => e.name), [EVENT.SDK_READY, EVENT.CONVERSATION_LIST_UPDATED, EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED]);
     const list = phoneLog.find((e) => e.name === EVENT.CONVERSATION_LIST_UPDATED)!.data as Obj[];
     assert.deepEqual(list.map((c) => [c.conversationID, c.unreadCount]), [["C2Ct-alice", 3]]);
     assert.equal(phoneLog.find((e) => e.name === EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED)!.data, 3);
