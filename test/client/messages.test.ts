@@ -74,6 +74,12 @@ describe("facade messages and conversations", () => {
     assert.equal(bob.findMessage(id), got);
     assert.equal(bob.getTotalUnreadMessageCount(), 1);
 
+    const edited = (await alice.modifyMessage({ ...message, payload: { text: "hi!" } })) as Obj;
+    assert.deepEqual([edited.data.message.version, edited.data.message.payload], [1, { text: "hi!" }]);
+    const conflict = (await bob.modifyMessage({ ...got, payload: { text: "stale" }, version: 0 }).catch((e: unknown) => e)) as Obj;
+    assert.equal(conflict.code, 2480);
+    assert.deepEqual([conflict.data.message.ID, conflict.data.message.version, conflict.data.message.payload], [id, 1, { text: "hi!" }]);
+
     const revoked = (await alice.revokeMessage(message)) as Obj;
     assert.equal(revoked.data.message, message);
     assert.equal(message.isRevoked, true);
