@@ -5,7 +5,7 @@
 import { ErrorCode } from "../gen/chatwire/v1/error_code_pb.js";
 import type { ChatCore } from "./chat-core.js";
 import { rpcBinding } from "./bindings.js";
-import { ChatError } from "./errors.js";
+import { ChatError, toChatError } from "./errors.js";
 import type { OfficialEvent } from "./event-dispatch.js";
 import { EVENT, TYPES } from "./generated/constants.js";
 import type { ChatResponse } from "./rpc-runtime.js";
@@ -165,8 +165,10 @@ export class ChatState {
       Object.assign(message, (result.data as Obj).message, { status: "success" });
     } catch (err) {
       message.status = "fail";
-      (err as ChatError).data = { message };
-      throw err;
+      // An upload's network failure becomes 2800, as an RPC's does.
+      const error = toChatError(err);
+      error.data = { message };
+      throw error;
     }
     this.onMessages([message], options?.messageControlInfo, options?.onlineUserOnly === true);
     return { code: 0, data: { message } };

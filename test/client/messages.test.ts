@@ -23,7 +23,7 @@ describe("facade messages and conversations", () => {
   const chats: ChatInstance[] = [];
 
   before(async () => {
-    server = await startServer({ storage: "memory", logLevel: "silent" });
+    server = await startServer({ storage: "memory", logLevel: "silent", files: { maxFileBytes: 100_000 } });
   });
   after(async () => {
     for (const chat of chats) await chat.destroy().catch(() => {});
@@ -131,6 +131,19 @@ describe("facade messages and conversations", () => {
     await alice.sendMessage(file);
     assert.deepEqual([file.payload.fileName, file.payload.fileSize, file.payload.downloadFlag], ["a.pdf", 8, 2]);
     assert.equal(await (await fetch(file.payload.fileUrl)).text(), "%PDF-1.4");
+
+    const audio = alice.createAudioMessage({ to: "u-bob", conversationType: "C2C", payload: { file: new File(["ID3"], "a.mp3", { type: "audio/mpeg" }) } }) as Obj;
+    await alice.sendMessage(audio);
+    assert.deepEqual([audio.type, audio.payload.size, audio.payload.downloadFlag, audio.payload.url === audio.payload.remoteAudioUrl], ["TIMSoundElem", 3, 2, true]);
+    const video = alice.createVideoMessage({ to: "u-bob", conversationType: "C2C", payload: { file: new File(["mp4!"], "v.mp4", { type: "video/mp4" }) } }) as Obj;
+    await alice.sendMessage(video);
+    assert.deepEqual([video.type, video.payload.videoFormat, video.payload.videoSize, typeof video.payload.videoUUID], ["TIMVideoFileElem", "mp4", 4, "string"]);
+    assert.equal(await (await fetch(video.payload.videoUrl)).text(), "mp4!");
+
+    // An upload the server refuses fails the send with its official code.
+    const big = alice.createFileMessage({ to: "u-bob", conversationType: "C2C", payload: { file: new File([new Uint8Array(100_001)], "big.bin") } }) as Obj;
+    await assert.rejects(alice.sendMessage(big), { code: 2402 });
+    assert.equal(big.status, "fail");
   });
 
   it("keeps the conversation list and emits it whole, at most once a second unless eventThrottling is off", async () => {
