@@ -1,6 +1,8 @@
 // Facade methods implemented on the client: the client methods of the spec, plus login and logout, which are
 // RPC-bound but drive the session lifecycle around their call.
+import { ErrorCode } from "../gen/chatwire/v1/error_code_pb.js";
 import type { ChatCore } from "./chat-core.js";
+import { ChatError } from "./errors.js";
 import type { ChatEventHandler } from "./emitter.js";
 
 /** An official method's implementation (before the middleware). */
@@ -22,7 +24,10 @@ export function localMethods(core: ChatCore, self: () => object): Readonly<Recor
   return {
     ...methods,
     sendMessage: (message, options) => state.send(message as Obj, options as Obj | undefined),
-    resendMessage: (message) => state.send(message as Obj),
+    resendMessage: (message, options) =>
+      state.known.has(message as Obj)
+        ? state.send(Object.assign(message as Obj, { isResend: true }), options as Obj | undefined)
+        : Promise.reject(new ChatError({ code: ErrorCode.MSG_INSTANCE_REQUIRED })),
     revokeMessage: (message) => state.call("revokeMessage", [message], message as Obj),
     findMessage: (id) => state.find(id),
     setConversationDraft: (options) => state.draft(options as Obj),

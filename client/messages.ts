@@ -57,6 +57,8 @@ export class ChatState {
   readonly conversations = new Map<string, Obj>();
   /** Conversation ID → messages seen (sent, received, fetched), by ID. */
   private readonly cache = new Map<string, Map<string, Obj>>();
+  /** The message objects this instance made or received (the official resendMessage wants one: 2105 otherwise). */
+  readonly known = new WeakSet<Obj>();
   /** Files still to upload, by the message that carries them. */
   private readonly uploads = new WeakMap<Obj, { blob: Blob; onProgress?: (percent: number) => void }>();
   total = 0;
@@ -149,6 +151,7 @@ export class ChatState {
     };
     if (options.receiverList) message.receiverList = options.receiverList;
     if (blob) this.uploads.set(message, { blob, onProgress: options.onProgress });
+    this.known.add(message);
     return message;
   }
 
@@ -340,6 +343,7 @@ export class ChatState {
 
   private remember(m: Obj): void {
     const id = m.conversationID as string;
+    this.known.add(m);
     let messages = this.cache.get(id);
     if (!messages) this.cache.set(id, (messages = new Map()));
     messages.delete(m.ID);

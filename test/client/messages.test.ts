@@ -93,7 +93,8 @@ describe("facade messages and conversations", () => {
     assert.equal(err.data.message, message);
     assert.equal(message.status, "fail");
     await assert.rejects(alice.resendMessage(message), { code: 70107 });
-    assert.equal(message.status, "fail");
+    assert.deepEqual([message.status, message.isResend], ["fail", true]);
+    await assert.rejects(alice.resendMessage({ ...message }), { code: 2105 });
   });
 
   it("uploads an image message's file with onProgress, and the receiver gets the renditions", async () => {
