@@ -217,7 +217,7 @@ export class ChatCore {
   }
 
   private syncConversations(): void {
-    this.state.sync().catch((err) => this.logger.warn("conversation list sync failed:", toChatError(err).message));
+    void this.state.sync();
   }
 
   private onStreamInterrupted(error: unknown): void {

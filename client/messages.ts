@@ -31,18 +31,28 @@ const ELEM_TYPES: Readonly<Record<string, string>> = {
 /** The display text of a message in a conversation's `lastMessage`, as the server writes it. */
 function messageForShow(m: Obj): string {
   const p = m.payload ?? {};
-  const shown: Obj = {
-    [TYPES.MSG_TEXT]: p.text,
-    [TYPES.MSG_IMAGE]: "[Image]",
-    [TYPES.MSG_AUDIO]: "[Voice]",
-    [TYPES.MSG_VIDEO]: "[Video]",
-    [TYPES.MSG_FILE]: `[File] ${p.fileName}`,
-    [TYPES.MSG_CUSTOM]: p.description || "[Custom Message]",
-    [TYPES.MSG_FACE]: "[Face]",
-    [TYPES.MSG_LOCATION]: "[Location]",
-    [TYPES.MSG_MERGER]: `[Chat History] ${p.title}`,
-  };
-  return shown[m.type] ?? "";
+  switch (m.type) {
+    case TYPES.MSG_TEXT:
+      return p.text;
+    case TYPES.MSG_IMAGE:
+      return "[Image]";
+    case TYPES.MSG_AUDIO:
+      return "[Voice]";
+    case TYPES.MSG_VIDEO:
+      return "[Video]";
+    case TYPES.MSG_FILE:
+      return `[File] ${p.fileName}`;
+    case TYPES.MSG_CUSTOM:
+      return p.description || "[Custom Message]";
+    case TYPES.MSG_FACE:
+      return "[Face]";
+    case TYPES.MSG_LOCATION:
+      return "[Location]";
+    case TYPES.MSG_MERGER:
+      return `[Chat History] ${p.title}`;
+    default:
+      return "";
+  }
 }
 
 /** A file picked for an image, audio, video or file message: a File/Blob, an `<input type=file>`, or a mini-program result. */
@@ -64,6 +74,7 @@ export class ChatState {
   total = 0;
   private totalDirty = false;
   private syncing = false;
+  private epoch = 0;
   private clientSequence = 0;
   private lastListEmit = -Infinity;
   private listTimer: TimerHandle | undefined;
@@ -72,6 +83,7 @@ export class ChatState {
 
   /** Forgets everything (logout, kick-out). */
   reset(): void {
+    this.epoch++;
     this.conversations.clear();
     this.cache.clear();
     this.total = 0;
@@ -229,18 +241,23 @@ export class ChatState {
     return true;
   }
 
-  /** The initial sync after login: the conversation list (the total unread count comes from the server). */
+  /** The initial sync after login (and after missed events): the conversation list; the total comes from the server. */
   async sync(): Promise<void> {
     // The total the server pushes at login waits for the list, so listeners get the list, then the total.
     this.syncing = true;
+    const epoch = this.epoch;
+    let list: Obj[] = [];
     try {
-      const { result } = await this.core.runtime.invoke(rpcBinding("getConversationList"), []);
-      this.merge((result.data as Obj).conversationList);
-    } finally {
-      this.syncing = false;
-      if (this.conversations.size > 0) this.listChanged();
-      else this.flushTotal();
+      list = ((await this.core.runtime.invoke(rpcBinding("getConversationList"), [])).result.data as Obj).conversationList;
+    } catch (err) {
+      this.core.logger.warn("conversation list sync failed:", toChatError(err).message);
     }
+    // A session that ended meanwhile keeps nothing of it.
+    if (epoch !== this.epoch) return;
+    this.syncing = false;
+    this.merge(list);
+    if (this.conversations.size > 0) this.listChanged();
+    else this.flushTotal();
   }
 
   /** Conversations from the server update the cached objects (keeping the client-only draft) or join the list. */
