@@ -191,7 +191,10 @@ export class ChatCore {
         backoff: this.options.reconnectDelayMs,
         onOpen: () => this.onStreamOpen(),
         onFrame: (frame) => {
-          if (frame.resyncRequired) this.logger.warn("events were missed while reconnecting; state may be stale");
+          if (frame.resyncRequired) {
+            this.logger.warn("events were missed while reconnecting; syncing the conversation list again");
+            this.syncConversations();
+          }
         },
         onEvent: (event) => this.onEvent(event),
         onInterrupted: (error) => this.onStreamInterrupted(error),
@@ -209,8 +212,12 @@ export class ChatCore {
     if (!this.ready) {
       this.ready = true;
       this.emitter.emit(EVENT.SDK_READY);
-      this.state.sync().catch((err) => this.logger.warn("conversation list sync failed:", toChatError(err).message));
+      this.syncConversations();
     }
+  }
+
+  private syncConversations(): void {
+    void this.state.sync();
   }
 
   private onStreamInterrupted(error: unknown): void {

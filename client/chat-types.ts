@@ -10,7 +10,11 @@ import type { Timers } from "./timers.js";
 export interface ChatOptions {
   /** The application ID, a number or a numeric string. */
   SDKAppID: number | string;
-  /** The Chatwire server, e.g. "http://127.0.0.1:8080"; defaults to the page origin in browsers. */
+  /**
+   * The Chatwire server, e.g. "http://127.0.0.1:8080". Without it: `globalThis.CHATWIRE_BASE_URL`, then (Node) the
+   * `CHATWIRE_URL` environment variable, then the page origin in browsers — so code written for the official SDK
+   * reaches a server configured outside its call sites.
+   */
   baseUrl?: string;
   /** Separates instances of one SDKAppID and server, e.g. to hold several users in one process. */
   instanceID?: string;
@@ -30,8 +34,23 @@ export interface ChatOptions {
   deviceID?: string;
   /** The platform sent at login; "node" under Node, "web" elsewhere by default. */
   platform?: string;
-  /** Other official options (`modules`, `eventThrottling`, …) are accepted and ignored. */
-  [officialOption: string]: unknown;
+  /** Whether CONVERSATION_LIST_UPDATED is emitted at most once a second; true unless false is passed. */
+  eventThrottling?: boolean;
+  // The other official options, accepted and ignored (typed as the official CREATE_OPTIONS types them, so that
+  // `TencentCloudChat.create` is assignable to the official `create`).
+  /* eslint-disable @typescript-eslint/no-wrapper-object-types */
+  proxyServer?: String | undefined;
+  fileUploadProxy?: String | undefined;
+  fileDownloadProxy?: String | undefined;
+  scene?: String | undefined;
+  /* eslint-enable @typescript-eslint/no-wrapper-object-types */
+  unlimitedAVChatRoom?: boolean;
+  oversea?: boolean;
+  devMode?: boolean;
+  testEnv?: boolean;
+  partialUpdatedConversations?: boolean;
+  disableIndependentDomain?: boolean;
+  modules?: Record<string, unknown>;
 }
 
 /** The data login resolves with. */

@@ -1,9 +1,12 @@
 // Errors as the official SDK rejects them: an Error instance whose own enumerable fields are exactly
 // `{code, message, data}`; and the one place that turns transport failures into such errors.
+import { fromBinary } from "@bufbuild/protobuf";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorCode } from "../gen/chatwire/v1/error_code_pb.js";
+import { MessageSchema } from "../gen/chatwire/v1/message_pb.js";
 import { errorCodes } from "./generated/error-codes.js";
+import { toOfficial } from "./official-shape.js";
 
 /** The fields of a ChatError. */
 export interface ChatErrorInit {
@@ -75,7 +78,16 @@ export function toChatError(err: unknown): ChatError {
   if (err instanceof ChatError) return err;
   const connectError = ConnectError.from(err);
   const detail = errorDetailOf(connectError);
-  if (detail) return new ChatError({ code: detail.code, message: detail.message || messageOf(detail.code) });
+  if (detail) {
+    // A message detail (e.g. the latest message with a modify conflict, 2480) is the official `data.message`.
+    const found = connectError.details.find((d) => ("desc" in d ? d.desc.typeName : d.type) === MessageSchema.typeName);
+    const message = found && ("desc" in found ? found.value : fromBinary(MessageSchema, found.value));
+    return new ChatError({
+      code: detail.code,
+      message: detail.message || messageOf(detail.code),
+      data: message ? { message: toOfficial(MessageSchema, message as unknown as Record<string, unknown>) } : undefined,
+    });
+  }
   switch (connectError.code) {
     case Code.Unimplemented:
       return new ChatError({ code: ErrorCode.CHATWIRE_NOT_IMPLEMENTED });

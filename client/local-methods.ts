@@ -1,6 +1,8 @@
 // Facade methods implemented on the client: the client methods of the spec, plus login and logout, which are
 // RPC-bound but drive the session lifecycle around their call.
+import { ErrorCode } from "../gen/chatwire/v1/error_code_pb.js";
 import type { ChatCore } from "./chat-core.js";
+import { ChatError } from "./errors.js";
 import type { ChatEventHandler } from "./emitter.js";
 import { signalingMethods } from "./signaling.js";
 
@@ -24,9 +26,13 @@ export function localMethods(core: ChatCore, self: () => object): Readonly<Recor
     ...signalingMethods(core),
     ...methods,
     sendMessage: (message, options) => state.send(message as Obj, options as Obj | undefined),
-    resendMessage: (message) => state.send(message as Obj),
+    resendMessage: (message, options) =>
+      state.known.has(message as Obj)
+        ? state.send(Object.assign(message as Obj, { isResend: true }), options as Obj | undefined)
+        : Promise.reject(new ChatError({ code: ErrorCode.MSG_INSTANCE_REQUIRED })),
     revokeMessage: (message) => state.call("revokeMessage", [message], message as Obj),
     findMessage: (id) => state.find(id),
+    setConversationDraft: (options) => state.draft(options as Obj),
     // The array form lists conversation IDs (an empty one resolves an empty list without a call).
     getConversationList: (options) =>
       Array.isArray(options) && options.length === 0

@@ -2,9 +2,10 @@
 // object that sendMessage sends (uploading its file first) and completes in place; a conversation list, a message
 // cache per conversation and the total unread count follow sends and the event stream, and each change is emitted
 // with the official payload (the whole list for CONVERSATION_LIST_UPDATED, at most once a second by default).
+import { ErrorCode } from "../gen/chatwire/v1/error_code_pb.js";
 import type { ChatCore } from "./chat-core.js";
 import { rpcBinding } from "./bindings.js";
-import { ChatError } from "./errors.js";
+import { ChatError, toChatError } from "./errors.js";
 import type { OfficialEvent } from "./event-dispatch.js";
 import { EVENT, TYPES } from "./generated/constants.js";
 import type { ChatResponse } from "./rpc-runtime.js";
@@ -30,18 +31,28 @@ const ELEM_TYPES: Readonly<Record<string, string>> = {
 /** The display text of a message in a conversation's `lastMessage`, as the server writes it. */
 function messageForShow(m: Obj): string {
   const p = m.payload ?? {};
-  const shown: Obj = {
-    [TYPES.MSG_TEXT]: p.text,
-    [TYPES.MSG_IMAGE]: "[Image]",
-    [TYPES.MSG_AUDIO]: "[Voice]",
-    [TYPES.MSG_VIDEO]: "[Video]",
-    [TYPES.MSG_FILE]: `[File] ${p.fileName}`,
-    [TYPES.MSG_CUSTOM]: p.description || "[Custom Message]",
-    [TYPES.MSG_FACE]: "[Face]",
-    [TYPES.MSG_LOCATION]: "[Location]",
-    [TYPES.MSG_MERGER]: `[Chat History] ${p.title}`,
-  };
-  return shown[m.type] ?? "";
+  switch (m.type) {
+    case TYPES.MSG_TEXT:
+      return p.text;
+    case TYPES.MSG_IMAGE:
+      return "[Image]";
+    case TYPES.MSG_AUDIO:
+      return "[Voice]";
+    case TYPES.MSG_VIDEO:
+      return "[Video]";
+    case TYPES.MSG_FILE:
+      return `[File] ${p.fileName}`;
+    case TYPES.MSG_CUSTOM:
+      return p.description || "[Custom Message]";
+    case TYPES.MSG_FACE:
+      return "[Face]";
+    case TYPES.MSG_LOCATION:
+      return "[Location]";
+    case TYPES.MSG_MERGER:
+      return `[Chat History] ${p.title}`;
+    default:
+      return "";
+  }
 }
 
 /** A file picked for an image, audio, video or file message: a File/Blob, an `<input type=file>`, or a mini-program result. */
@@ -56,10 +67,14 @@ export class ChatState {
   readonly conversations = new Map<string, Obj>();
   /** Conversation ID → messages seen (sent, received, fetched), by ID. */
   private readonly cache = new Map<string, Map<string, Obj>>();
+  /** The message objects this instance made or received (the official resendMessage wants one: 2105 otherwise). */
+  readonly known = new WeakSet<Obj>();
   /** Files still to upload, by the message that carries them. */
   private readonly uploads = new WeakMap<Obj, { blob: Blob; onProgress?: (percent: number) => void }>();
   total = 0;
   private totalDirty = false;
+  private syncing = false;
+  private epoch = 0;
   private clientSequence = 0;
   private lastListEmit = -Infinity;
   private listTimer: TimerHandle | undefined;
@@ -68,10 +83,12 @@ export class ChatState {
 
   /** Forgets everything (logout, kick-out). */
   reset(): void {
+    this.epoch++;
     this.conversations.clear();
     this.cache.clear();
     this.total = 0;
     this.totalDirty = false;
+    this.syncing = false;
     if (this.listTimer !== undefined) this.core.options.timers.clearTimeout(this.listTimer);
     this.listTimer = undefined;
   }
@@ -146,6 +163,7 @@ export class ChatState {
     };
     if (options.receiverList) message.receiverList = options.receiverList;
     if (blob) this.uploads.set(message, { blob, onProgress: options.onProgress });
+    this.known.add(message);
     return message;
   }
 
@@ -162,8 +180,10 @@ export class ChatState {
       Object.assign(message, (result.data as Obj).message, { status: "success" });
     } catch (err) {
       message.status = "fail";
-      (err as ChatError).data = { message };
-      throw err;
+      // An upload's network failure becomes 2800, as an RPC's does.
+      const error = toChatError(err);
+      error.data = { message };
+      throw error;
     }
     this.onMessages([message], options?.messageControlInfo, options?.onlineUserOnly === true);
     return { code: 0, data: { message } };
@@ -204,7 +224,7 @@ export class ChatState {
         this.core.emitter.emit(event.name, (bare as Obj[]).map((m) => this.update(m)));
         return true;
       case "conversationListUpdated":
-        for (const c of data.conversationList as Obj[]) this.conversations.set(c.conversationID, c);
+        this.merge(data.conversationList);
         for (const id of data.deletedConversationIDList as string[]) this.conversations.delete(id);
         this.listChanged();
         return true;
@@ -221,11 +241,41 @@ export class ChatState {
     return true;
   }
 
-  /** The initial sync after login: the conversation list (the total unread count comes from the server). */
+  /** The initial sync after login (and after missed events): the conversation list; the total comes from the server. */
   async sync(): Promise<void> {
-    const { result } = await this.core.runtime.invoke(rpcBinding("getConversationList"), []);
-    for (const c of (result.data as Obj).conversationList as Obj[]) this.conversations.set(c.conversationID, c);
+    // The total the server pushes at login waits for the list, so listeners get the list, then the total.
+    this.syncing = true;
+    const epoch = this.epoch;
+    let list: Obj[] = [];
+    try {
+      list = ((await this.core.runtime.invoke(rpcBinding("getConversationList"), [])).result.data as Obj).conversationList;
+    } catch (err) {
+      this.core.logger.warn("conversation list sync failed:", toChatError(err).message);
+    }
+    // A session that ended meanwhile keeps nothing of it.
+    if (epoch !== this.epoch) return;
+    this.syncing = false;
+    this.merge(list);
     if (this.conversations.size > 0) this.listChanged();
+    else this.flushTotal();
+  }
+
+  /** Conversations from the server update the cached objects (keeping the client-only draft) or join the list. */
+  private merge(list: Obj[]): void {
+    for (const c of list) {
+      const cached = this.conversations.get(c.conversationID);
+      if (cached) Object.assign(cached, c, { draftText: cached.draftText });
+      else this.conversations.set(c.conversationID, c);
+    }
+  }
+
+  /** `setConversationDraft({conversationID, draftText})`: kept on the client only, as in the official SDK. */
+  draft(options: Obj): Promise<ChatResponse> {
+    const conversation = this.conversations.get(options.conversationID);
+    if (!conversation) return Promise.reject(new ChatError({ code: ErrorCode.CONV_NOT_FOUND }));
+    conversation.draftText = options.draftText ?? "";
+    this.listChanged();
+    return Promise.resolve({ code: 0, data: { code: 0, conversation } });
   }
 
   /** The conversation list, pinned first, then the most recent. */
@@ -280,7 +330,7 @@ export class ChatState {
   private totalChanged(total: number): void {
     this.total = total;
     this.totalDirty = true;
-    if (this.listTimer === undefined) this.flushTotal();
+    if (this.listTimer === undefined && !this.syncing) this.flushTotal();
   }
 
   private flushTotal(): void {
@@ -310,6 +360,7 @@ export class ChatState {
 
   private remember(m: Obj): void {
     const id = m.conversationID as string;
+    this.known.add(m);
     let messages = this.cache.get(id);
     if (!messages) this.cache.set(id, (messages = new Map()));
     messages.delete(m.ID);

@@ -38,9 +38,14 @@ export function lazyTransport(options: { transport?: Transport; baseUrl: string 
   };
 }
 
-/** The page's origin in a browser; Node has no default. */
+/**
+ * The server when create() names none: `globalThis.CHATWIRE_BASE_URL` (a script tag or a bundler `define`), the
+ * `CHATWIRE_URL` environment variable under Node, or the page's origin in a browser.
+ */
 export function defaultBaseUrl(): string {
-  const location = (globalThis as { location?: { origin?: string } }).location;
-  if (location?.origin) return location.origin;
-  throw new TypeError("TencentCloudChat.create: pass `baseUrl` (the Chatwire server URL) or `transport`.");
+  const g = globalThis as { location?: { origin?: string }; process?: { env?: Record<string, string | undefined> } };
+  // Written out in full, so that a bundler's `define: {"globalThis.CHATWIRE_BASE_URL": …}` replaces it.
+  const url = (globalThis as { CHATWIRE_BASE_URL?: string }).CHATWIRE_BASE_URL || g.process?.env?.CHATWIRE_URL || g.location?.origin;
+  if (url) return url;
+  throw new TypeError("TencentCloudChat.create: pass `baseUrl` (the Chatwire server URL), set CHATWIRE_URL, or `transport`.");
 }

@@ -23,7 +23,7 @@ describe("facade messages and conversations", () => {
   const chats: ChatInstance[] = [];
 
   before(async () => {
-    server = await startServer({ storage: "memory", logLevel: "silent" });
+    server = await startServer({ storage: "memory", logLevel: "silent", files: { maxFileBytes: 100_000 } });
   });
   after(async () => {
     for (const chat of chats) await chat.destroy().catch(() => {});
@@ -74,6 +74,12 @@ describe("facade messages and conversations", () => {
     assert.equal(bob.findMessage(id), got);
     assert.equal(bob.getTotalUnreadMessageCount(), 1);
 
+    const edited = (await alice.modifyMessage({ ...message, payload: { text: "hi!" } })) as Obj;
+    assert.deepEqual([edited.data.message.version, edited.data.message.payload], [1, { text: "hi!" }]);
+    const conflict = (await bob.modifyMessage({ ...got, payload: { text: "stale" }, version: 0 }).catch((e: unknown) => e)) as Obj;
+    assert.equal(conflict.code, 2480);
+    assert.deepEqual([conflict.data.message.ID, conflict.data.message.version, conflict.data.message.payload], [id, 1, { text: "hi!" }]);
+
     const revoked = (await alice.revokeMessage(message)) as Obj;
     assert.equal(revoked.data.message, message);
     assert.equal(message.isRevoked, true);
@@ -87,7 +93,8 @@ describe("facade messages and conversations", () => {
     assert.equal(err.data.message, message);
     assert.equal(message.status, "fail");
     await assert.rejects(alice.resendMessage(message), { code: 70107 });
-    assert.equal(message.status, "fail");
+    assert.deepEqual([message.status, message.isResend], ["fail", true]);
+    await assert.rejects(alice.resendMessage({ ...message }), { code: 2105 });
   });
 
   it("uploads an image message's file with onProgress, and the receiver gets the renditions", async () => {
@@ -125,6 +132,19 @@ describe("facade messages and conversations", () => {
     await alice.sendMessage(file);
     assert.deepEqual([file.payload.fileName, file.payload.fileSize, file.payload.downloadFlag], ["a.pdf", 8, 2]);
     assert.equal(await (await fetch(file.payload.fileUrl)).text(), "%PDF-1.4");
+
+    const audio = alice.createAudioMessage({ to: "u-bob", conversationType: "C2C", payload: { file: new File(["ID3"], "a.mp3", { type: "audio/mpeg" }) } }) as Obj;
+    await alice.sendMessage(audio);
+    assert.deepEqual([audio.type, audio.payload.size, audio.payload.downloadFlag, audio.payload.url === audio.payload.remoteAudioUrl], ["TIMSoundElem", 3, 2, true]);
+    const video = alice.createVideoMessage({ to: "u-bob", conversationType: "C2C", payload: { file: new File(["mp4!"], "v.mp4", { type: "video/mp4" }) } }) as Obj;
+    await alice.sendMessage(video);
+    assert.deepEqual([video.type, video.payload.videoFormat, video.payload.videoSize, typeof video.payload.videoUUID], ["TIMVideoFileElem", "mp4", 4, "string"]);
+    assert.equal(await (await fetch(video.payload.videoUrl)).text(), "mp4!");
+
+    // An upload the server refuses fails the send with its official code.
+    const big = alice.createFileMessage({ to: "u-bob", conversationType: "C2C", payload: { file: new File([new Uint8Array(100_001)], "big.bin") } }) as Obj;
+    await assert.rejects(alice.sendMessage(big), { code: 2402 });
+    assert.equal(big.status, "fail");
   });
 
   it("keeps the conversation list and emits it whole, at most once a second unless eventThrottling is off", async () => {
@@ -160,9 +180,25 @@ describe("facade messages and conversations", () => {
     const phoneLog = recordEvents(phone, [EVENT.SDK_READY, EVENT.CONVERSATION_LIST_UPDATED, EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED]);
     await phone.login({ userID: "t-bob", userSig: genUserSig({ sdkAppId: server.sdkAppID, secretKey: server.secretKey, userId: "t-bob", expireSeconds: 600, nowMs: Date.now() }) });
     await until(phoneLog, 3);
-    assert.equal(phoneLog[0]!.name, EVENT.SDK_READY);
+    assert.deepEqual(phoneLog.map((e) => e.name), [EVENT.SDK_READY, EVENT.CONVERSATION_LIST_UPDATED, EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED]);
     const list = phoneLog.find((e) => e.name === EVENT.CONVERSATION_LIST_UPDATED)!.data as Obj[];
     assert.deepEqual(list.map((c) => [c.conversationID, c.unreadCount]), [["C2Ct-alice", 3]]);
     assert.equal(phoneLog.find((e) => e.name === EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED)!.data, 3);
+  });
+
+  it("keeps a conversation draft on the client through server updates; an unknown conversation answers 2500", async () => {
+    const alice = await ready("d-alice");
+    const bob = await ready("d-bob", { eventThrottling: false });
+    const lists: Obj[][] = [];
+    bob.on(EVENT.CONVERSATION_LIST_UPDATED, (e) => lists.push(structuredClone(e.data as Obj[])));
+    await alice.sendMessage(alice.createTextMessage({ to: "d-bob", conversationType: "C2C", payload: { text: "x" } }));
+    await until(lists as unknown as ChatEvent[], 1);
+    const result = (await bob.setConversationDraft({ conversationID: "C2Cd-alice", draftText: "half a thought" })) as Obj;
+    assert.deepEqual([result.code, result.data.code, result.data.conversation.draftText], [0, 0, "half a thought"]);
+    assert.equal(lists.at(-1)![0]!.draftText, "half a thought");
+    await bob.pinConversation({ conversationID: "C2Cd-alice", isPinned: true });
+    for (let i = 0; i < 500 && !lists.at(-1)![0]!.isPinned; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual([lists.at(-1)![0]!.isPinned, lists.at(-1)![0]!.draftText], [true, "half a thought"]);
+    await assert.rejects(bob.setConversationDraft({ conversationID: "C2Cnobody", draftText: "x" }), { code: 2500 });
   });
 });

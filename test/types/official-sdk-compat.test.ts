@@ -5,12 +5,18 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, it } from "node:test";
+import type OfficialTencentCloudChat from "@tencentcloud/chat";
 import type { ChatSDK } from "@tencentcloud/chat";
 import TencentCloudChat, { TIM } from "../../client/index.js";
 
 const chat = TencentCloudChat.create({ SDKAppID: 1400000000, baseUrl: "http://127.0.0.1:1", instanceID: "types" });
-// Compile-time: the facade instance is assignable to the official ChatSDK type.
+// Compile-time: the facade instance is assignable to the official ChatSDK type…
 const typed: ChatSDK = chat!;
+// …and create() to the official create(), without casts: code typed against the official package compiles as is.
+export const officialCreate: typeof OfficialTencentCloudChat.default.create = TencentCloudChat.create;
+export function createAsTheOfficialDocsDo(): ChatSDK {
+  return TencentCloudChat.create({ SDKAppID: 1400000000 });
+}
 
 describe("official type compatibility", () => {
   it("has every method the official index.d.ts declares on ChatSDK", () => {

@@ -3,6 +3,7 @@
 // and optional user-status handlers.
 import { create } from "@bufbuild/protobuf";
 import { createRouterTransport, type ServiceImpl, type Transport } from "@connectrpc/connect";
+import { ConversationService } from "../../../gen/chatwire/v1/conversation_pb.js";
 import {
   EventSchema,
   EventService,
@@ -75,6 +76,11 @@ export class EventFeed {
     this.connection().push({ frame: create(StreamEventsResponseSchema, { events, serverTime: BigInt(this.serverTime()) }) });
   }
 
+  /** Sends a frame built from `init` (e.g. `{resyncRequired: true}`) on the open stream. */
+  pushFrame(init: { events?: Event[]; resyncRequired?: boolean }): void {
+    this.connection().push({ frame: create(StreamEventsResponseSchema, { ...init, serverTime: BigInt(this.serverTime()) }) });
+  }
+
   /** Makes the open stream fail with `error`. */
   fail(error: unknown): void {
     this.connection().push({ error });
@@ -98,6 +104,7 @@ export interface FakeServerOptions {
   eventSequence?: bigint;
   session?: Partial<ServiceImpl<typeof SessionService>>;
   userStatus?: Partial<ServiceImpl<typeof UserStatusService>>;
+  conversation?: Partial<ServiceImpl<typeof ConversationService>>;
   /** Leave EventService out of the router. */
   withoutEvents?: boolean;
 }
@@ -147,6 +154,7 @@ export class FakeServer {
       service(SessionService, session);
       if (!options.withoutEvents) service(EventService, this.events.impl);
       if (options.userStatus) service(UserStatusService, options.userStatus);
+      if (options.conversation) service(ConversationService, options.conversation);
     });
   }
 }
