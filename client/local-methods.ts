@@ -1,5 +1,6 @@
 // Facade methods implemented on the client: the client methods of the spec, plus login and logout, which are
 // RPC-bound but drive the session lifecycle around their call.
+import { rpcBinding } from "./bindings.js";
 import type { ChatCore } from "./chat-core.js";
 import type { ChatEventHandler } from "./emitter.js";
 import { signalingMethods } from "./signaling.js";
@@ -37,6 +38,12 @@ export function localMethods(core: ChatCore, self: () => object): Readonly<Recor
     downloadMergerMessage: (message) =>
       state.call("downloadMergerMessage", [{ message }]).then((r) => ({ code: 0, data: (r.data as Obj).message })),
     getTotalUnreadMessageCount: () => state.total,
+    // The keys the UIKit engine calls are answered here (Chatwire gates no ability behind a paid package and
+    // builds every module in); the other keys go to the server (search.proto).
+    callExperimentalAPI: (key, options) =>
+      key === "isCommercialAbilityEnabled" || key === "statTUIKeyFeatures"
+        ? Promise.resolve({ code: 0, data: { enabled: true } })
+        : core.runtime.invoke(rpcBinding("callExperimentalAPI"), [key, options]).then((r) => r.result),
     login: (...args) => core.login(args),
     logout: () => core.logout(),
     destroy: () => core.destroy(),
