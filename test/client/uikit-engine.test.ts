@@ -5,6 +5,7 @@
 // Every wait is on a TUIStore watcher or a facade event, bounded by a timeout.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import sharp from "sharp";
 import TUIChatEngine, { StoreName, TUIChatService, TUIConversationService, TUIStore } from "@tencentcloud/chat-uikit-engine";
 import TencentCloudChat, { EVENT, type ChatEvent, type ChatInstance } from "../../client/index.js";
 import { genUserSig } from "../../server/auth/user-sig.js";
@@ -105,6 +106,7 @@ describe("the UIKit engine on the facade", () => {
 
   after(async () => {
     if (TUIChatEngine.isReady()) await TUIChatEngine.destroy();
+    else await alice?.destroy();
     for (const chat of others) await chat.destroy().catch(() => {});
     await server.close();
     if (!hadNavigator) delete (globalThis as Obj).navigator;
@@ -160,6 +162,18 @@ describe("the UIKit engine on the facade", () => {
     assert.deepEqual([got.ID, got.from, got.flow, got.conversationID], [sent.ID, "ui-alice", "in", "C2Cui-alice"]);
     await messageUntil(sent.ID, "the sent message, successful", (m) => m.status === "success" && m.payload.text === "hello bob");
     await conversationUntil("C2Cui-bob", "conversation with bob in the list", (c) => c.lastMessage.messageForShow === "hello bob");
+  });
+
+  it("sends an image through the facade's upload (useUploadPlugin); the peer gets its three sizes", async () => {
+    const png = await sharp({ create: { width: 400, height: 200, channels: 3, background: "#2255aa" } }).png().toBuffer();
+    const received = eventUntil(bob, EVENT.MESSAGE_RECEIVED, (data) => (data as Obj[]).some((m) => m.type === "TIMImageElem"));
+    const result = (await TUIChatService.sendImageMessage({ payload: { file: new File([new Uint8Array(png)], "p.png", { type: "image/png" }) } })) as Obj;
+    const image = result.data.message as Obj;
+    assert.deepEqual([result.code, image.status, image.type], [0, "success", "TIMImageElem"]);
+    await messageUntil(image.ID, "the sent image", (m) => m.status === "success");
+    const got = ((await received).data as Obj[]).find((m) => m.ID === image.ID)!;
+    assert.equal(got.payload.imageInfoArray.length, 3);
+    assert.deepEqual([got.payload.imageInfoArray[0].width, got.payload.imageInfoArray[0].height], [400, 200]);
   });
 
   it("shows the reply and the peer's revoke of it", async () => {
