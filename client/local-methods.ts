@@ -1,6 +1,7 @@
 // Facade methods implemented on the client: the client methods of the spec, plus login and logout, which are
 // RPC-bound but drive the session lifecycle around their call.
 import { ErrorCode } from "../gen/chatwire/v1/error_code_pb.js";
+import { rpcBinding } from "./bindings.js";
 import type { ChatCore } from "./chat-core.js";
 import { ChatError } from "./errors.js";
 import type { ChatEventHandler } from "./emitter.js";
@@ -43,6 +44,12 @@ export function localMethods(core: ChatCore, self: () => object): Readonly<Recor
     downloadMergerMessage: (message) =>
       state.call("downloadMergerMessage", [{ message }]).then((r) => ({ code: 0, data: (r.data as Obj).message })),
     getTotalUnreadMessageCount: () => state.total,
+    // The keys the UIKit engine calls are answered here (Chatwire gates no ability behind a paid package and
+    // builds every module in); the other keys go to the server (search.proto).
+    callExperimentalAPI: (key, options) =>
+      key === "isCommercialAbilityEnabled" || key === "statTUIKeyFeatures"
+        ? Promise.resolve({ code: 0, data: { enabled: true } })
+        : core.runtime.invoke(rpcBinding("callExperimentalAPI"), [key, options]).then((r) => r.result),
     login: (...args) => core.login(args),
     logout: () => core.logout(),
     destroy: () => core.destroy(),
