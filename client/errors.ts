@@ -5,7 +5,7 @@ import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorCode } from "../gen/chatwire/v1/error_code_pb.js";
 import { MessageSchema } from "../gen/chatwire/v1/message_pb.js";
-import { errorCodes } from "./generated/error-codes.js";
+import { errorMessages } from "./generated/error-codes.js";
 import { toOfficial } from "./official-shape.js";
 
 /** The fields of a ChatError. */
@@ -32,7 +32,7 @@ export class ChatError extends Error {
 
 /** The English message the spec gives an official code; "" for a code it does not list. */
 export function messageOf(code: number): string {
-  return errorCodes[code]?.message ?? "";
+  return errorMessages[code] ?? "";
 }
 
 const ERROR_DETAIL = "chatwire.v1.ErrorDetail";
