@@ -1,5 +1,5 @@
 // GroupService, GroupMemberService and GroupAttributeService: request in, domain call, response out. Pinned group
-// messages (they need group messages) and AVChatRoom member marks are not served yet and answer 990001.
+// messages (they need group messages) are not served yet and answer 990001.
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { GroupAttributeService } from "../../gen/chatwire/v1/group_attribute_pb.js";
 import type { GroupMemberService } from "../../gen/chatwire/v1/group_member_pb.js";
@@ -90,6 +90,10 @@ export function createGroupMemberHandlers(groups: Groups): Partial<ServiceImpl<t
     },
     async setGroupMemberCustomField(req, ctx) {
       return groups.setMemberCustomField(me(ctx), req.groupId, req.userId, req.memberCustomField);
+    },
+    async markGroupMemberList(req, ctx) {
+      const r = await groups.markMembers(me(ctx), req);
+      return { successUserIdList: r.success, failureUserIdList: r.failure };
     },
   };
 }

@@ -66,6 +66,12 @@ export interface GroupBanTable {
   until: number;
 }
 
+export interface GroupMarkTable {
+  group_id: string;
+  mark: number;
+  user_id: string;
+}
+
 export interface GroupCounterTable {
   group_id: string;
   key: string;
@@ -78,6 +84,7 @@ export interface GroupTables {
   grp_application: GroupApplicationTable;
   grp_ban: GroupBanTable;
   grp_counter: GroupCounterTable;
+  grp_mark: GroupMarkTable;
 }
 
 export interface CustomField {
@@ -202,8 +209,13 @@ export interface GroupStore {
   /** Removes members; returns the IDs removed. */
   removeMembers(trx: Tx, groupId: string, userIds: readonly string[]): Promise<string[]>;
   updateMember(trx: Tx, groupId: string, userId: string, patch: MemberPatch): Promise<MemberRecord | undefined>;
-  /** One page of members in join order after ordinal `after`, optionally of one role. */
-  page(ex: Executor, groupId: string, after: number, limit: number, role?: number): Promise<MemberRecord[]>;
+  /**
+   * One page of members in join order after ordinal `after` (`newest`: in reverse join order before it, 0 for the
+   * first page), optionally of one role or with one mark.
+   */
+  page(ex: Executor, groupId: string, after: number, limit: number, filter?: { role?: number; mark?: number; newest?: boolean }): Promise<MemberRecord[]>;
+  /** Sets or removes a mark on members; returns the distinct marks the group then uses. */
+  mark(trx: Tx, groupId: string, mark: number, userIds: readonly string[], enable: boolean): Promise<number>;
   /** The user IDs of a group's members after ordinal `after`, in join order. */
   memberIds(ex: Executor, groupId: string, after: number, limit: number): Promise<{ userId: string; ord: number }[]>;
   /** A user's memberships with their groups. */
@@ -287,7 +299,7 @@ export function createGroupStore(db: Db): GroupStore {
       return groupOf(row);
     },
     async remove(trx, groupId) {
-      for (const table of ["grp_member", "grp_application", "grp_ban", "grp_counter", "grp"] as const) {
+      for (const table of ["grp_member", "grp_application", "grp_ban", "grp_counter", "grp_mark", "grp"] as const) {
         await trx.deleteFrom(table).where("group_id", "=", groupId).execute();
       }
     },
@@ -345,6 +357,7 @@ export function createGroupStore(db: Db): GroupStore {
           .execute();
       }
       const removed = new Set(rows.map((r) => r.user_id));
+      if (rows.length > 0) await trx.deleteFrom("grp_mark").where("group_id", "=", groupId).where(inList(db.engine, "user_id", [...removed])).execute();
       return userIds.filter((id) => removed.has(id));
     },
     async updateMember(trx, groupId, userId, patch) {
@@ -362,11 +375,40 @@ export function createGroupStore(db: Db): GroupStore {
         .executeTakeFirst();
       return row && memberOf(row);
     },
-    async page(ex, groupId, after, limit, role) {
-      let q = ex.selectFrom("grp_member").selectAll().where("group_id", "=", groupId);
-      if (role !== undefined) q = q.where("role", "=", role);
-      const rows = await q.where("ord", ">", after).orderBy("ord").limit(limit).execute();
-      return rows.map(memberOf);
+    async page(ex, groupId, after, limit, filter = {}) {
+      let q = ex.selectFrom("grp_member").selectAll("grp_member").where("grp_member.group_id", "=", groupId);
+      if (filter.role !== undefined) q = q.where("grp_member.role", "=", filter.role);
+      if (filter.mark !== undefined) {
+        q = q.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom("grp_mark")
+              .select("grp_mark.user_id")
+              .whereRef("grp_mark.group_id", "=", "grp_member.group_id")
+              .whereRef("grp_mark.user_id", "=", "grp_member.user_id")
+              .where("grp_mark.mark", "=", filter.mark!),
+          ),
+        );
+      }
+      if (filter.newest) {
+        if (after > 0) q = q.where("grp_member.ord", "<", after);
+        return (await q.orderBy("grp_member.ord", "desc").limit(limit).execute()).map(memberOf);
+      }
+      return (await q.where("grp_member.ord", ">", after).orderBy("grp_member.ord").limit(limit).execute()).map(memberOf);
+    },
+    async mark(trx, groupId, mark, userIds, enable) {
+      if (userIds.length > 0) {
+        if (enable) {
+          await trx
+            .insertInto("grp_mark")
+            .values(userIds.map((user_id) => ({ group_id: groupId, mark, user_id })))
+            .onConflict((oc) => oc.columns(["group_id", "mark", "user_id"]).doNothing())
+            .execute();
+        } else {
+          await trx.deleteFrom("grp_mark").where("group_id", "=", groupId).where("mark", "=", mark).where(inList(db.engine, "user_id", userIds)).execute();
+        }
+      }
+      const rows = await trx.selectFrom("grp_mark").select("mark").distinct().where("group_id", "=", groupId).limit(1000).execute();
+      return rows.length;
     },
     async memberIds(ex, groupId, after, limit) {
       const rows = await ex

@@ -82,6 +82,7 @@ const COUNTER_KEY_BYTES = 128;
 const COUNTER_LIMIT = Number.MAX_SAFE_INTEGER;
 const APPLICATION_LIST_MAX = 200;
 const RECIPIENT_PAGE = 1000;
+const MARKS_PER_GROUP = 10;
 
 const utf8 = (s: string) => Buffer.byteLength(s, "utf8");
 
@@ -607,7 +608,7 @@ export class Groups {
 
   // ---- GroupMemberService
 
-  async memberList(userId: string, req: { groupId: string; count: number; offset: string; role: number }): Promise<{ members: GroupMember[]; offset: string }> {
+  async memberList(userId: string, req: { groupId: string; count: number; offset: string; role: number; filter: bigint }): Promise<{ members: GroupMember[]; offset: string }> {
     const ex = this.store.db.kysely;
     const group = await this.groupOrFail(ex, req.groupId);
     await this.memberOrFail(ex, req.groupId, userId);
@@ -615,7 +616,13 @@ export class Groups {
     const after = Number(req.offset || "0");
     const av = group.type === AVCHATROOM;
     const limit = av ? AV_MEMBER_PAGE : Math.min(req.count || MEMBER_PAGE_DEFAULT, MEMBER_PAGE_MAX);
-    const page = await this.store.page(ex, req.groupId, after, limit + 1, req.role || undefined);
+    if (req.filter !== 0n && !av) throw invalid("member marks exist in AVChatRoom groups only");
+    // An AVChatRoom lists its most recent joiners first (L4577).
+    const page = await this.store.page(ex, req.groupId, after, limit + 1, {
+      role: req.role || undefined,
+      mark: req.filter !== 0n ? Number(req.filter) : undefined,
+      newest: av,
+    });
     const more = page.length > limit;
     const shown = page.slice(0, limit);
     return { members: await this.memberViews(shown, { avOnly: av }), offset: more ? String(shown[shown.length - 1]!.ord) : "0" };
@@ -693,6 +700,26 @@ export class Groups {
     });
     if (isTypeListed(result.group)) await this.announceLists(result.removed);
     return { group: this.profileOf(result.group, result.self), removed: wanted.filter((id) => result.removed.includes(id)) };
+  }
+
+  /**
+   * Marks AVChatRoom members (the owner any member, others only themselves); at most 10 distinct marks a group.
+   * Users who are not members are reported in the failure list.
+   */
+  async markMembers(userId: string, req: { groupId: string; userIdList: readonly string[]; markType: bigint; enableMark: boolean }): Promise<{ success: string[]; failure: string[] }> {
+    const wanted = [...new Set(req.userIdList)];
+    if (req.markType > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid("markType is too large");
+    const mark = Number(req.markType);
+    return this.store.db.transact(async (trx) => {
+      const group = await this.groupOrFail(trx, req.groupId);
+      if (group.type !== AVCHATROOM) throw invalid("member marks exist in AVChatRoom groups only");
+      const self = await this.memberOrFail(trx, req.groupId, userId);
+      if (self.role !== OWNER && wanted.some((id) => id !== userId)) throw chatError(NO_PERMISSION, "only the owner marks other members");
+      const members = new Set((await this.store.members(trx, req.groupId, wanted)).map((m) => m.userId));
+      const success = wanted.filter((id) => members.has(id));
+      if ((await this.store.mark(trx, req.groupId, mark, success, req.enableMark)) > MARKS_PER_GROUP) throw invalid(`at most ${MARKS_PER_GROUP} marks in a group`);
+      return { success, failure: wanted.filter((id) => !members.has(id)) };
+    });
   }
 
   /** Runs `change` on member `targetId` after the checks every member call shares; returns group and member. */

@@ -74,8 +74,15 @@ function groupSuite(engine: EngineName): void {
       const first = await store.page(db.kysely, "g1", 0, 2);
       assert.deepEqual(first.map((m) => [m.userId, m.ord]), [["alice", 1], ["bob", 2]]);
       assert.deepEqual((await store.page(db.kysely, "g1", 2, 2)).map((m) => m.userId), ["carol", "dave"]);
-      assert.deepEqual((await store.page(db.kysely, "g1", 0, 10, ADMIN)).map((m) => m.userId), ["carol"]);
+      assert.deepEqual((await store.page(db.kysely, "g1", 0, 10, { role: ADMIN })).map((m) => m.userId), ["carol"]);
+      assert.deepEqual((await store.page(db.kysely, "g1", 0, 2, { newest: true })).map((m) => m.userId), ["dave", "carol"]);
+      assert.deepEqual((await store.page(db.kysely, "g1", 3, 5, { newest: true })).map((m) => m.userId), ["bob", "alice"]);
+      assert.equal(await db.transact((trx) => store.mark(trx, "g1", 1000, ["bob", "dave"], true)), 1);
+      assert.equal(await db.transact((trx) => store.mark(trx, "g1", 1001, ["bob"], true)), 2);
+      assert.deepEqual((await store.page(db.kysely, "g1", 0, 10, { mark: 1000 })).map((m) => m.userId), ["bob", "dave"]);
+      assert.equal(await db.transact((trx) => store.mark(trx, "g1", 1001, ["bob"], false)), 1);
       assert.deepEqual(await db.transact((trx) => store.removeMembers(trx, "g1", ["bob", "zed"])), ["bob"]);
+      assert.deepEqual((await store.page(db.kysely, "g1", 0, 10, { mark: 1000 })).map((m) => m.userId), ["dave"], "a member's marks leave with it");
       assert.equal((await store.get(db.kysely, "g1"))!.memberCount, 3);
       assert.deepEqual((await store.groupsOf(db.kysely, "carol", 10)).map((r) => [r.group.groupId, r.member.role]), [["g1", ADMIN]]);
       assert.deepEqual(await store.joinedCounts(db.kysely, ["alice", "bob"], [PUBLIC]), new Map([["alice", 1]]));

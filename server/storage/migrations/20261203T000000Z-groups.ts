@@ -77,6 +77,18 @@ export const groups: Migration = {
         .addPrimaryKeyConstraint("grp_ban_pk", ["group_id", "user_id"]),
     ).execute();
 
+    // AVChatRoom member marks (MarkGroupMemberList), the filter of GetGroupMemberList.
+    await keyedTable(
+      db,
+      db.schema
+        .createTable("grp_mark")
+        .addColumn("group_id", idType(db), (c) => c.notNull())
+        .addColumn("mark", "bigint", (c) => c.notNull())
+        .addColumn("user_id", idType(db), (c) => c.notNull())
+        .addPrimaryKeyConstraint("grp_mark_pk", ["group_id", "mark", "user_id"]),
+    ).execute();
+    await db.schema.createIndex("grp_mark_user").on("grp_mark").columns(["group_id", "user_id"]).execute();
+
     await keyedTable(
       db,
       db.schema
