@@ -189,6 +189,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     profiles,
     // The relationships domain replaces this with its blacklist / friend-check policy.
     policy: allowAll,
+    groups: {
+      senderOf: (groupId, userId) => groupDomain.senderOf(groupId, userId),
+      memberIds: (groupId) => groupDomain.memberIds(groupId),
+      isMember: (groupId, userId) => groupDomain.isMember(groupId, userId),
+    },
     bus,
     clock,
     isOnline: (userId) => sessions.hasSessions(userId),

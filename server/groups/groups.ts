@@ -29,6 +29,7 @@ export const NO_PERMISSION = 10007;
 const OWNER_CANNOT_QUIT = 10009;
 export const GROUP_NOT_FOUND = 10010;
 const GROUP_FULL = 10014;
+const MEMBER_MUTED = 10017;
 const INVALID_USER_ID = 10019;
 const GROUP_ID_IN_USE = 10021;
 const ATTRIBUTES_CONFLICT = 10056;
@@ -170,6 +171,23 @@ export class Groups {
 
   async isMember(groupId: string, userId: string): Promise<boolean> {
     return (await this.store.member(this.store.db.kysely, groupId, userId)) !== undefined;
+  }
+
+  /** Whether `userId` may send to the group (messages' seam): 10010 unknown, 10007 not a member, 10017 muted. */
+  async senderOf(groupId: string, userId: string): Promise<{ code: number; nameCard: string }> {
+    const ex = this.store.db.kysely;
+    const group = await this.store.get(ex, groupId);
+    if (!group) return { code: GROUP_NOT_FOUND, nameCard: "" };
+    const member = await this.store.member(ex, groupId, userId);
+    if (!member) return { code: NO_PERMISSION, nameCard: "" };
+    const manager = member.role === OWNER || member.role === ADMIN;
+    if (member.muteUntil * 1000 > this.nowMs() || (group.muteAll && !manager)) return { code: MEMBER_MUTED, nameCard: member.nameCard };
+    return { code: 0, nameCard: member.nameCard };
+  }
+
+  /** Every member's user ID (messages' fan-out). */
+  memberIds(groupId: string): Promise<string[]> {
+    return this.allMemberIds(this.store.db.kysely, groupId);
   }
 
   // ---- views

@@ -1,4 +1,5 @@
-// The messages domain: sending (C2C; group messages plug in with the groups domain), history, revoke, delete,
+// The messages domain: sending (C2C and group messages: a group message is stored once and fanned out with one
+// encoding to the members' sessions), history, revoke, delete,
 // modify, read reports and C2C read receipts, merger downloads. A message is stored (with its sequence allocated in
 // the database and its conversations updated, in one group-committed transaction) before SendMessage answers and
 // before any recipient hears of it; every event is built from what was committed.
@@ -61,6 +62,25 @@ export interface SendPolicy {
 
 export const allowAll: SendPolicy = { check: async () => 0 };
 
+/** What sending to a group needs of the groups domain (server/groups/). */
+export interface GroupMessaging {
+  /** Whether `userId` may send to the group: code 0 with its name card, else the official code (10010, 10007, 10017). */
+  senderOf(groupId: string, userId: string): Promise<{ code: number; nameCard: string }>;
+  /** Every member's user ID: who receives a group message. */
+  memberIds(groupId: string): Promise<string[]>;
+  isMember(groupId: string, userId: string): Promise<boolean>;
+}
+
+/** No group exists (servers without the groups domain). */
+export const noGroups: GroupMessaging = {
+  senderOf: async () => ({ code: 10010, nameCard: "" }),
+  memberIds: async () => [],
+  isMember: async () => false,
+};
+
+const GROUP_NOT_FOUND = 10010;
+const GROUP_NO_PERMISSION = 10007;
+
 export interface MessageOptions {
   /** How long after sending a message may be revoked, in ms. Default 2 minutes (the official default). */
   revokeWindowMs: number;
@@ -77,6 +97,8 @@ export interface MessageDeps {
   accounts: Accounts;
   profiles: ProfileSource;
   policy: SendPolicy;
+  /** Group membership and mutes, for group messages. */
+  groups?: GroupMessaging;
   bus: EventBus;
   clock: Clock;
   /** Whether a user has a live session (online-only delivery). */
@@ -105,7 +127,10 @@ interface PendingWrite {
   /** The message as stored, without its sequence. */
   message: Message;
   sender: string;
+  /** The C2C peer; "" for a group message. */
   peer: string;
+  /** The group conversation ID (GROUP<groupID>) of a group message; only its sender's row changes. */
+  groupConversationId?: string;
   countable: boolean;
   asLast: boolean;
   flags: number;
@@ -149,20 +174,28 @@ export class Messages {
     const sender = session.userId;
     const ref = this.targetOf(input);
     if (ref.kind === "system") throw chatError(INVALID_CONV_TYPE);
-    if (ref.kind === "group") throw chatError(990001, "group messages come with the groups domain");
     if (req.onlineUserOnly && req.messageControlInfo) throw chatError(INVALID_PARAMETER, "onlineUserOnly and messageControlInfo cannot be used together");
     const payloadCase = input.payload.case;
     if (!payloadCase || !SENDABLE.has(payloadCase)) throw chatError(INVALID_PARAMETER, "the message has no sendable payload");
-    if (payloadCase === "textAt") throw chatError(INVALID_PARAMETER, "@-mentions are for group messages");
+    if (payloadCase === "textAt" && ref.kind !== "group") throw chatError(INVALID_PARAMETER, "@-mentions are for group messages");
     if (input.type !== MessageElemType.UNSPECIFIED && input.type !== elemTypeOfPayload[payloadCase]) {
       throw chatError(INVALID_PARAMETER, "type does not match the payload");
     }
     if (payloadCase === "text" && input.payload.value.text === "") throw chatError(INVALID_PARAMETER, "text must not be empty");
     if (Buffer.byteLength(input.messageId) > MAX_MESSAGE_ID_BYTES) throw chatError(INVALID_PARAMETER, "message ID too long");
-    const peer = ref.peer;
-    if (peer !== sender && !(await this.deps.accounts.existing([peer])).has(peer)) throw chatError(USER_NOT_FOUND);
-    const refused = await this.deps.policy.check(sender, peer);
-    if (refused !== 0) throw chatError(refused);
+    const groupId = ref.kind === "group" ? ref.groupId : undefined;
+    const peer = ref.kind === "c2c" ? ref.peer : "";
+    let nameCard = "";
+    if (groupId !== undefined) {
+      if (groupId.includes("@TOPIC#")) throw chatError(990001, "topic messages come with communities");
+      const check = await (this.deps.groups ?? noGroups).senderOf(groupId, sender);
+      if (check.code !== 0) throw chatError(check.code);
+      nameCard = check.nameCard;
+    } else {
+      if (peer !== sender && !(await this.deps.accounts.existing([peer])).has(peer)) throw chatError(USER_NOT_FOUND);
+      const refused = await this.deps.policy.check(sender, peer);
+      if (refused !== 0) throw chatError(refused);
+    }
     const profile = (await this.deps.profiles.getProfiles([sender])).get(sender);
 
     const now = this.deps.clock.now();
@@ -171,9 +204,9 @@ export class Messages {
       ...input,
       messageId: input.messageId || `${sender}-${Math.floor(now / 1000)}-${randomInt(2 ** 31)}`,
       type: elemTypeOfPayload[payloadCase],
-      conversationId: c2cConversationId(peer),
-      conversationType: ConversationType.C2C,
-      to: peer,
+      conversationId: groupId !== undefined ? ref.conversationId : c2cConversationId(peer),
+      conversationType: groupId !== undefined ? ConversationType.GROUP : ConversationType.C2C,
+      to: groupId ?? peer,
       from: sender,
       flow: "out",
       time: BigInt(Math.floor(now / 1000)),
@@ -183,8 +216,8 @@ export class Messages {
       nick: profile?.nick ?? "",
       avatar: profile?.avatar ?? "",
       isPeerRead: false,
-      nameCard: "",
-      atUserList: [],
+      nameCard,
+      atUserList: payloadCase === "textAt" ? [...input.payload.value.atUserList] : [],
       isDeleted: false,
       isModified: false,
       readReceiptInfo: input.needReadReceipt ? create(ReadReceiptInfoSchema, {}) : undefined,
@@ -206,6 +239,12 @@ export class Messages {
       messageControlInfo: control ? create(MessageControlInfoSchema, control) : undefined,
     });
 
+    if (req.onlineUserOnly && groupId !== undefined) {
+      const members = (await (this.deps.groups ?? noGroups).memberIds(groupId)).filter((id) => id !== sender && this.deps.isOnline(id));
+      if (members.length > 0) this.deps.bus.publish(members, received([viewFor(message, "")]));
+      this.deps.bus.publish([sender], received([message]), { exceptSessionId: session.id });
+      return { message, body: toBinary(MessageSchema, message) };
+    }
     if (req.onlineUserOnly) {
       // Never stored: no sequence, no unread count, no last message; only sessions online now receive it.
       if (peer !== sender && this.deps.isOnline(peer)) this.deps.bus.publish([peer], received([viewFor(message, peer)]));
@@ -232,13 +271,31 @@ export class Messages {
       (control?.excludedFromLastMessage ? MessageFlag.excludedFromLast : 0) |
       (message.needReadReceipt ? MessageFlag.needReadReceipt : 0) |
       (message.isSupportExtension ? MessageFlag.supportExtension : 0);
-    const result = await this.write({ conv: keyOf(sender, ref), message, sender, peer, countable, asLast, flags, time: now, mergerBody });
+    const result = await this.write({
+      conv: keyOf(sender, ref),
+      message,
+      sender,
+      peer,
+      groupConversationId: groupId !== undefined ? ref.conversationId : undefined,
+      countable,
+      asLast,
+      flags,
+      time: now,
+      mergerBody,
+    });
     if (!result.fresh) {
       // A resend of a stored message: answered with what was stored, delivered to nobody again.
       if (result.stored.senderId !== sender) throw chatError(INVALID_PARAMETER, "the message ID is in use");
       return { message: decodeMessage(result.stored), body: result.stored.body };
     }
     const sent: Message = { ...message, sequence: BigInt(result.stored.seq) };
+    if (groupId !== undefined) {
+      // Stored once; one encoding reaches every other member's sessions, another the sender's other sessions.
+      const members = (await (this.deps.groups ?? noGroups).memberIds(groupId)).filter((id) => id !== sender);
+      if (members.length > 0) this.deps.bus.publish(members, received([viewFor(sent, "")]));
+      if (this.deps.hasOtherSessions(sender, session.id)) this.deps.bus.publish([sender], received([sent]), { exceptSessionId: session.id });
+      return { message: sent, body: result.stored.body };
+    }
     if (peer !== sender && result.peerRemindType !== MessageRemindType.DISCARD) {
       this.deps.bus.publish([peer], received([viewFor(sent, peer)]));
     }
@@ -303,8 +360,8 @@ export class Messages {
         if (w.countable) ordinal += 1;
         const body = toBinary(MessageSchema, { ...w.message, sequence: BigInt(seq) });
         written.set(w, { conv, seq, msgId: w.message.messageId, senderId: w.sender, time: w.time, ordinal, flags: w.flags, version: 0, revoked: false, receiptTime: 0, body });
-        const sides: [string, string, boolean][] = [[w.sender, c2cConversationId(w.peer), true]];
-        if (w.peer !== w.sender) sides.push([w.peer, c2cConversationId(w.sender), false]);
+        const sides: [string, string, boolean][] = [[w.sender, w.groupConversationId ?? c2cConversationId(w.peer), true]];
+        if (!w.groupConversationId && w.peer !== w.sender) sides.push([w.peer, c2cConversationId(w.sender), false]);
         for (const [userId, conversationId, own] of sides) {
           const row = rows.get(rowKey(userId, conversationId)) ?? { userId, conversationId, conv, lastSeq: 0, sortTime: w.time, ownCount: 0 };
           if (w.asLast) {
@@ -332,7 +389,7 @@ export class Messages {
   // ---- history
 
   async list(userId: string, conversationId: string, nextReqMessageId: string, count: number) {
-    const { ref, conv, record } = await this.open(userId, conversationId);
+    const { ref, conv, record } = await this.open(userId, conversationId, true);
     const limit = count > 0 && count < PAGE_SIZE ? count : PAGE_SIZE;
     let beforeSeq: number | undefined;
     if (nextReqMessageId) {
@@ -352,7 +409,7 @@ export class Messages {
   }
 
   async hopping(userId: string, req: GetMessageListHoppingRequest) {
-    const { conv, record } = await this.open(userId, req.conversationId);
+    const { conv, record } = await this.open(userId, req.conversationId, true);
     const limit = req.count > 0 && req.count < PAGE_SIZE ? req.count : PAGE_SIZE;
     const older = req.direction === 0;
     const cleared = record?.clearedSeq ?? 0;
@@ -574,21 +631,33 @@ export class Messages {
     return view;
   }
 
-  private parse(conversationId: string): ConversationRef {
+  private parse(conversationId: string, groupsServed = false): ConversationRef {
     const ref = parseConversationId(conversationId);
     if (!ref) throw chatError(INVALID_CONV_ID);
-    if (ref.kind === "group") throw chatError(990001, "group conversations come with the groups domain");
+    if (ref.kind === "group" && (!groupsServed || ref.groupId.includes("@TOPIC#"))) {
+      throw chatError(990001, "this call is not served for group conversations yet");
+    }
     return ref;
   }
 
-  private locate(userId: string, conversationId: string): { ref: ConversationRef; conv: string } {
-    const ref = this.parse(conversationId);
+  /** A group conversation's history is for its members (10007); unknown groups answer 10010. */
+  private async requireGroupReader(userId: string, ref: ConversationRef): Promise<void> {
+    if (ref.kind !== "group") return;
+    const groups = this.deps.groups ?? noGroups;
+    if (await groups.isMember(ref.groupId, userId)) return;
+    const { code } = await groups.senderOf(ref.groupId, userId);
+    throw chatError(code === GROUP_NOT_FOUND ? GROUP_NOT_FOUND : GROUP_NO_PERMISSION);
+  }
+
+  private locate(userId: string, conversationId: string, groupsServed = false): { ref: ConversationRef; conv: string } {
+    const ref = this.parse(conversationId, groupsServed);
     return { ref, conv: keyOf(userId, ref) };
   }
 
   /** The conversation as the user holds it (its row may not exist yet). */
-  private async open(userId: string, conversationId: string) {
-    const { ref, conv } = this.locate(userId, conversationId);
+  private async open(userId: string, conversationId: string, groupsServed = false) {
+    const { ref, conv } = this.locate(userId, conversationId, groupsServed);
+    await this.requireGroupReader(userId, ref);
     const [record] = await this.deps.conversations.store.get(userId, [conversationId]);
     return { ref, conv, record };
   }
