@@ -157,6 +157,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // TODO(profiles): pass the relationships domain's Profiles (server/profiles/) here once it is on main; until then
   // senders and C2C peers carry their user ID only. This is the one wiring point of the Profiles seam.
   const profiles: ProfileSource = { getProfiles: async (ids) => new Map(ids.map((userId) => [userId, { userId, nick: "", avatar: "" }])) };
+  const conversationStore = createConversationStore(db);
   const groupDomain = new Groups({
     store: createGroupStore(db),
     accounts,
@@ -164,6 +165,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     bus,
     clock,
     isOnline: (userId) => sessions.hasSessions(userId),
+    onJoined: (trx, groupId, userIds, nowMs) => conversationStore.joinGroup(trx, groupId, userIds, nowMs),
   });
   const groups: GroupDirectory = {
     exists: (groupId) => groupDomain.exists(groupId),
@@ -172,7 +174,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const messageStore = createMessageStore(db);
   const conversations = new Conversations({
     db,
-    store: createConversationStore(db),
+    store: conversationStore,
     messages: messageStore,
     accounts,
     profiles,

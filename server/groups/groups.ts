@@ -22,7 +22,7 @@ import type { ProfileSource } from "../conversations/conversations.js";
 import type { EventBus } from "../events/event-bus.js";
 import { chatError } from "../rpc/chat-error.js";
 import type { Executor, Tx } from "../storage/db.js";
-import type { ApplicationRecord, CustomField, GroupRecord, GroupStore, MemberRecord } from "./group-store.js";
+import type { ApplicationRecord, CustomField, GroupRecord, GroupStore, MemberRecord, NewMember } from "./group-store.js";
 
 export const GROUP_INVALID_PARAMETER = 10004;
 export const NO_PERMISSION = 10007;
@@ -94,6 +94,8 @@ export interface GroupDeps {
   bus: EventBus;
   clock: Clock;
   isOnline(userId: string): boolean;
+  /** Gives new members their row of the group conversation, in the transaction adding them (conversations' seam). */
+  onJoined?(trx: Tx, groupId: string, userIds: readonly string[], nowMs: number): Promise<void>;
   limits?: Partial<GroupLimits>;
 }
 
@@ -298,6 +300,13 @@ export class Groups {
     }
   }
 
+  /** Adds members and gives them the group conversation, in one transaction; returns the IDs added. */
+  private async addMembersIn(trx: Tx, groupId: string, members: readonly NewMember[], nowMs: number): Promise<string[]> {
+    const added = await this.store.addMembers(trx, groupId, members, nowMs);
+    await this.deps.onJoined?.(trx, groupId, added, nowMs);
+    return added;
+  }
+
   // ---- checks shared by calls
 
   private async groupOrFail(ex: Executor, groupId: string): Promise<GroupRecord> {
@@ -390,7 +399,7 @@ export class Groups {
         if (inserted) break;
         if (req.groupId || attempt >= 3) throw chatError(GROUP_ID_IN_USE);
       }
-      const added = await this.store.addMembers(
+      const added = await this.addMembersIn(
         trx,
         groupId,
         [{ userId, role: OWNER }, ...memberIds.filter((id) => !over.has(id)).map((id) => ({ userId: id, role: MEMBER, custom: memberFields.get(id) }))],
@@ -501,7 +510,7 @@ export class Groups {
             left.push(other.groupId);
           }
         }
-        await this.store.addMembers(trx, groupId, [{ userId, role: MEMBER }], now);
+        await this.addMembersIn(trx, groupId, [{ userId, role: MEMBER }], now);
         return { status: JoinStatus.SUCCESS, group: (await this.store.get(trx, groupId))!, self: (await this.store.member(trx, groupId, userId))!, left };
       }
       if (group.joinOption === JoinOption.DISABLE_APPLY) throw chatError(NO_PERMISSION, "the group does not accept applications");
@@ -514,7 +523,7 @@ export class Groups {
         return { status: JoinStatus.WAIT_APPROVAL, group, self: undefined, left: [] as string[] };
       }
       if (group.maxMembers > 0 && group.memberCount >= group.maxMembers) throw chatError(GROUP_FULL);
-      await this.store.addMembers(trx, groupId, [{ userId, role: MEMBER }], now);
+      await this.addMembersIn(trx, groupId, [{ userId, role: MEMBER }], now);
       return { status: JoinStatus.SUCCESS, group: (await this.store.get(trx, groupId))!, self: (await this.store.member(trx, groupId, userId))!, left: [] as string[] };
     });
     if (result.status === JoinStatus.SUCCESS && isTypeListed(result.group)) await this.announceLists([userId]);
@@ -615,7 +624,7 @@ export class Groups {
       if (req.handleAction === "Agree" && !(await this.store.member(trx, app.groupId, joiner))) {
         if (group.maxMembers > 0 && group.memberCount >= group.maxMembers) throw chatError(GROUP_FULL);
         if ((await this.overLimit(trx, [joiner], 1)).size > 0) throw invalid("the applicant is in too many groups");
-        await this.store.addMembers(trx, app.groupId, [{ userId: joiner, role: MEMBER }], now);
+        await this.addMembersIn(trx, app.groupId, [{ userId: joiner, role: MEMBER }], now);
         joined = true;
       }
       return { group: (await this.store.get(trx, app.groupId))!, self, joined };
@@ -683,7 +692,7 @@ export class Groups {
         return { group, self, success: [] as string[], failure: eligible, existed: [...existed], overLimit: [...over] };
       }
       if (group.maxMembers > 0 && group.memberCount + eligible.length > group.maxMembers) throw chatError(GROUP_FULL);
-      const added = await this.store.addMembers(trx, groupId, eligible.map((id) => ({ userId: id, role: MEMBER })), now);
+      const added = await this.addMembersIn(trx, groupId, eligible.map((id) => ({ userId: id, role: MEMBER })), now);
       return { group: (await this.store.get(trx, groupId))!, self, success: added, failure: [] as string[], existed: [...existed], overLimit: [...over] };
     });
     if (isTypeListed(result.group)) await this.announceLists(result.success);

@@ -539,7 +539,7 @@ export class Messages {
 
   /** Marks a conversation read; the C2C peer learns which of its messages were read. */
   async setRead(userId: string, conversationId: string): Promise<void> {
-    this.parse(conversationId);
+    this.parse(conversationId, true);
     const [record] = await this.deps.conversations.store.get(userId, [conversationId]);
     if (record) await this.readAll(userId, [record]);
   }
