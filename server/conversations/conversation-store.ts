@@ -6,7 +6,7 @@
 // conversation's messages that count toward unread; a user's unread count is `countable - read_ordinal -
 // own_count` (`read_ordinal`: `countable` when the user last read; `own_count`: the user's own countable messages
 // since). A message never writes a row per member; a C2C message updates its two participants' rows (the list is
-// ordered by them), a group message (later) only the sender's.
+// ordered by them), a group message only the sender's: every member's group row follows the shared head (toRecord).
 import { sql } from "kysely";
 import type { Db, Executor, Tx } from "../storage/db.js";
 import { inList, rowsOf } from "../storage/sql-helpers.js";
