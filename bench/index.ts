@@ -1,5 +1,6 @@
 // `npm run bench`: the hot paths, each against a server in its own process, and the package's figures. Not a test:
-// it prints figures. `npm run bench -- package` (or fanout, login, messages, login-history) runs one part.
+// it prints figures. `npm run bench -- package` (or fanout, group, login, messages, login-history) runs one part.
+import { benchGroupFanout } from "./group-fanout.js";
 import { benchLogin } from "./login.js";
 import { benchLoginHistory } from "./login-history.js";
 import { benchMessages } from "./messages-c2c.js";
@@ -8,6 +9,7 @@ import { benchPresenceFanout } from "./presence-fanout.js";
 
 const parts = {
   fanout: benchPresenceFanout,
+  group: benchGroupFanout,
   login: benchLogin,
   messages: benchMessages,
   "login-history": benchLoginHistory,

@@ -9,6 +9,8 @@ export const BENCH_SDK_APP_ID = 1400000000;
 export interface BenchServer {
   url: string;
   pid: number;
+  /** Where the server keeps its data (a SQLite file unless BENCH_STORAGE says otherwise). */
+  storage: string;
   /** Server CPU time (user + system) in microseconds, and its resident memory in bytes. */
   usage(): Promise<{ cpuUs: number; rss: number }>;
   stop(): Promise<void>;
@@ -23,9 +25,10 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const next = <T>() => new Promise<T>((resolve) => child.once("message", (m) => resolve(m as T)));
-  const { url } = await next<{ url: string }>();
+  const { url, storage } = await next<{ url: string; storage: string }>();
   return {
     url,
+    storage,
     pid: child.pid!,
     async usage() {
       const reply = next<{ cpu: NodeJS.CpuUsage; mem: number }>();
