@@ -12,7 +12,7 @@ import { MessageService } from "../gen/chatwire/v1/message_pb.js";
 import { SessionService } from "../gen/chatwire/v1/session_pb.js";
 import { ConversationType, GroupType, MessageElemType } from "../gen/chatwire/v1/types_pb.js";
 import { genUserSig } from "../server/auth/user-sig.js";
-import { BENCH_SDK_APP_ID, BENCH_SECRET_KEY, percentile, startBenchServer } from "./server-harness.js";
+import { BENCH_SDK_APP_ID, BENCH_SECRET_KEY, openEventStream, percentile, startBenchServer } from "./server-harness.js";
 
 const SIZES = (process.env.BENCH_GROUP_SIZES ?? "1000,10000").split(",").map(Number);
 const K = Number(process.env.BENCH_GROUP_MESSAGES ?? 50);
@@ -50,31 +50,11 @@ async function benchOne(n: number): Promise<void> {
       c.on("error", () => {});
       connections.push(c);
     }
-    const stream = connections[connections.length - 1]!.request({
-      ":method": "POST",
-      ":path": "/chatwire.v1.EventService/StreamEvents",
-      "content-type": "application/connect+proto",
-      "connect-protocol-version": "1",
-      authorization: `Bearer ${token}`,
-    });
-    stream.end(Buffer.from([0, 0, 0, 0, 0]));
-    stream.on("error", () => {});
-    await new Promise<void>((resolve) => {
-      let buffered: Buffer = Buffer.alloc(0);
-      stream.on("data", (chunk: Buffer) => {
-        buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-        while (buffered.length >= 5) {
-          const length = buffered.readUInt32BE(1);
-          if (buffered.length < 5 + length) break;
-          const message = buffered.subarray(5, 5 + length);
-          buffered = buffered.subarray(5 + length);
-          resolve();
-          if (waiting > 0 && message.indexOf(expectedBytes) !== -1) {
-            latencies.push(Number(process.hrtime.bigint() - sentAt) / 1e6);
-            if (--waiting === 0) onAllDelivered();
-          }
-        }
-      });
+    await openEventStream(connections[connections.length - 1]!, token, (message) => {
+      if (waiting > 0 && message.indexOf(expectedBytes) !== -1) {
+        latencies.push(Number(process.hrtime.bigint() - sentAt) / 1e6);
+        if (--waiting === 0) onAllDelivered();
+      }
     });
   };
 

@@ -22,7 +22,7 @@ import type { ProfileSource } from "../conversations/conversations.js";
 import type { EventBus } from "../events/event-bus.js";
 import { chatError } from "../rpc/chat-error.js";
 import type { Executor, Tx } from "../storage/db.js";
-import type { ApplicationRecord, CustomField, GroupRecord, GroupStore, MemberRecord, NewMember } from "./group-store.js";
+import type { ApplicationRecord, CustomField, GroupRecord, GroupStore, MemberPatch, MemberRecord, NewMember } from "./group-store.js";
 
 export const GROUP_INVALID_PARAMETER = 10004;
 export const NO_PERMISSION = 10007;
@@ -825,29 +825,29 @@ export class Groups {
 
   async setNameCard(userId: string, groupId: string, targetId: string, nameCard: string): Promise<{ group: Group; member: GroupMember }> {
     if (utf8(nameCard) > NAME_CARD_BYTES) throw invalid(`nameCard exceeds ${NAME_CARD_BYTES} bytes`);
-    return this.changeMember(
-      userId,
-      groupId,
-      targetId || userId,
-      (_group, self, target) => this.checkEditOf(self, target),
-      async (trx, _group, target) => {
-        await this.store.updateMember(trx, groupId, target.userId, { nameCard });
-      },
-      { beforeTarget: (group) => void (group.type === AVCHATROOM && (() => { throw chatError(NOT_SUPPORTED_IN_AV); })()) },
-    );
+    return this.editMember(userId, groupId, targetId, () => ({ nameCard }));
   }
 
   async setMemberCustomField(userId: string, groupId: string, targetId: string, fields: readonly { key: string; value: string }[]): Promise<{ group: Group; member: GroupMember }> {
     const changes = checkCustomFields(fields, MEMBER_CUSTOM_VALUE_BYTES);
+    return this.editMember(userId, groupId, targetId, (target) => ({ custom: mergeFields(target.custom, changes) }));
+  }
+
+  /** A member's own data (name card, custom fields): not in an AVChatRoom (2687); who may edit whom, checkEditOf. */
+  private editMember(userId: string, groupId: string, targetId: string, patch: (target: MemberRecord) => MemberPatch) {
     return this.changeMember(
       userId,
       groupId,
       targetId || userId,
       (_group, self, target) => this.checkEditOf(self, target),
       async (trx, _group, target) => {
-        await this.store.updateMember(trx, groupId, target.userId, { custom: mergeFields(target.custom, changes) });
+        await this.store.updateMember(trx, groupId, target.userId, patch(target));
       },
-      { beforeTarget: (group) => void (group.type === AVCHATROOM && (() => { throw chatError(NOT_SUPPORTED_IN_AV); })()) },
+      {
+        beforeTarget: (group) => {
+          if (group.type === AVCHATROOM) throw chatError(NOT_SUPPORTED_IN_AV);
+        },
+      },
     );
   }
 
