@@ -166,6 +166,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     isOnline: (userId) => sessions.hasSessions(userId),
     onJoined: (trx, groupId, userIds, nowMs) => conversationStore.joinGroup(trx, groupId, userIds, nowMs),
+    hasHistory: async (groupId) => (await conversationStore.head(`grp:${groupId}`)).lastSeq > 0,
   });
   const groups: GroupDirectory = {
     exists: (groupId) => groupDomain.exists(groupId),

@@ -96,6 +96,8 @@ export interface GroupDeps {
   isOnline(userId: string): boolean;
   /** Gives new members their row of the group conversation, in the transaction adding them (conversations' seam). */
   onJoined?(trx: Tx, groupId: string, userIds: readonly string[], nowMs: number): Promise<void>;
+  /** Whether a group ID has message history (a dismissed group's): such an ID is not given to a new group. */
+  hasHistory?(groupId: string): Promise<boolean>;
   limits?: Partial<GroupLimits>;
 }
 
@@ -370,6 +372,8 @@ export class Groups {
     const inviteOption =
       type === AVCHATROOM ? InviteOption.UNSPECIFIED
       : req.inviteOption || (type === WORK || type === COMMUNITY ? InviteOption.FREE_ACCESS : InviteOption.DISABLE_INVITE);
+    // A dismissed group's history stays under its ID: a new group must not inherit it.
+    if (req.groupId && (await this.deps.hasHistory?.(req.groupId))) throw chatError(GROUP_ID_IN_USE, "the ID belonged to a dismissed group");
     const maxMembers = req.maxMemberNum || typeMax;
     if (maxMembers > 0 && 1 + memberIds.length > maxMembers) throw chatError(GROUP_FULL);
     const now = this.nowMs();
