@@ -196,6 +196,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       senderOf: (groupId, userId) => groupDomain.senderOf(groupId, userId),
       memberIds: (groupId) => groupDomain.memberIds(groupId),
       isMember: (groupId, userId) => groupDomain.isMember(groupId, userId),
+      isManager: (groupId, userId) => groupDomain.isManager(groupId, userId),
     },
     bus,
     clock,

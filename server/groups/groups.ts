@@ -189,6 +189,12 @@ export class Groups {
     return { code: 0, nameCard: member.nameCard };
   }
 
+  /** Whether the user owns or administers the group. */
+  async isManager(groupId: string, userId: string): Promise<boolean> {
+    const member = await this.store.member(this.store.db.kysely, groupId, userId);
+    return member?.role === OWNER || member?.role === ADMIN;
+  }
+
   /** Every member's user ID (messages' fan-out). */
   memberIds(groupId: string): Promise<string[]> {
     return this.allMemberIds(this.store.db.kysely, groupId);

@@ -69,6 +69,8 @@ export interface GroupMessaging {
   /** Every member's user ID: who receives a group message. */
   memberIds(groupId: string): Promise<string[]>;
   isMember(groupId: string, userId: string): Promise<boolean>;
+  /** Whether the user owns or administers the group (may revoke others' messages). */
+  isManager(groupId: string, userId: string): Promise<boolean>;
 }
 
 /** No group exists (servers without the groups domain). */
@@ -76,6 +78,7 @@ export const noGroups: GroupMessaging = {
   senderOf: async () => ({ code: 10010, nameCard: "" }),
   memberIds: async () => [],
   isMember: async () => false,
+  isManager: async () => false,
 };
 
 const GROUP_NOT_FOUND = 10010;
@@ -444,13 +447,16 @@ export class Messages {
 
   async revoke(session: Session, input: Message): Promise<Message> {
     const userId = session.userId;
-    const { ref, conv } = this.locate(userId, input.conversationId);
+    const { ref, conv } = this.locate(userId, input.conversationId, true);
     if (ref.kind === "system") throw chatError(INVALID_PARAMETER, "system conversation messages cannot be revoked");
+    await this.requireGroupReader(userId, ref);
     const stored = await this.deps.store.byId(conv, input.messageId);
     if (!stored) throw chatError(MESSAGE_NOT_FOUND);
-    if (stored.senderId !== userId) throw chatError(REVOKE_FAILED, "only the sender may revoke a one-to-one message");
+    // In a group the owner and admins revoke anyone's message at any time; otherwise the sender, within the window.
+    const manager = ref.kind === "group" && (await (this.deps.groups ?? noGroups).isManager(ref.groupId, userId));
+    if (stored.senderId !== userId && !manager) throw chatError(REVOKE_FAILED, "only the sender (or a group's owner and admins) may revoke a message");
     if (stored.revoked) throw chatError(REVOKE_FAILED, "the message is already revoked");
-    if (this.deps.clock.now() - stored.time > this.deps.options.revokeWindowMs) throw chatError(REVOKE_FAILED, "the revoke window has passed");
+    if (!manager && this.deps.clock.now() - stored.time > this.deps.options.revokeWindowMs) throw chatError(REVOKE_FAILED, "the revoke window has passed");
     const profile = (await this.deps.profiles.getProfiles([userId])).get(userId);
     const message = decodeMessage(stored);
     message.isRevoked = true;
@@ -462,6 +468,13 @@ export class Messages {
     );
     if (!done) throw chatError(REVOKE_FAILED, "the message is already revoked");
     const payload = (m: Message): EventPayload => ({ case: "messageRevoked", value: { $typeName: "chatwire.v1.MessageRevoked", messageList: [m] } });
+    if (ref.kind === "group") {
+      const members = (await (this.deps.groups ?? noGroups).memberIds(ref.groupId)).filter((id) => id !== userId);
+      if (members.length > 0) this.deps.bus.publish(members, payload(viewFor(message, "")));
+      const mine = viewFor(message, userId);
+      this.deps.bus.publish([userId], payload(mine), { exceptSessionId: session.id });
+      return mine;
+    }
     const peer = ref.kind === "c2c" ? ref.peer : undefined;
     if (peer && peer !== userId) this.deps.bus.publish([peer], payload(viewFor(message, peer)));
     this.deps.bus.publish([userId], payload(message), { exceptSessionId: session.id });
