@@ -274,6 +274,8 @@ export interface ConversationStore {
    * a message comes); a rejoining user's read position moves to now.
    */
   joinGroup(trx: Tx, groupId: string, userIds: readonly string[], nowMs: number): Promise<void>;
+  /** The users holding conversation `conversationId` with this remind type (a group's members who discard it). */
+  usersWithRemind(conversationId: string, remindType: number): Promise<Set<string>>;
   /** Creates the row if missing (visible), else leaves it; returns it. */
   ensure(trx: Tx, row: ConversationTable): Promise<void>;
   update(trx: Tx, userId: string, conversationId: string, patch: ConversationPatch): Promise<void>;
@@ -458,6 +460,16 @@ export function createConversationStore(db: Db): ConversationStore {
         .where((eb) => eb.or([eb("c.visible", "=", 1), eb.and([eb("c.conversation_id", ">=", GROUP_IDS_FROM), eb("c.conversation_id", "<", GROUP_IDS_TO)])]))
         .execute();
       return (rows as Row[]).map(toRecord).filter((r) => r.visible);
+    },
+    async usersWithRemind(conversationId, remindType) {
+      // conversation_peer serves the lookup by conversation; a group's rows number its members.
+      const rows = await db.kysely
+        .selectFrom("conversation")
+        .select("user_id")
+        .where("conversation_id", "=", conversationId)
+        .where("remind_type", "=", remindType)
+        .execute();
+      return new Set(rows.map((r) => r.user_id));
     },
     async joinGroup(trx, groupId, userIds, nowMs) {
       if (userIds.length === 0) return;

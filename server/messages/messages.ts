@@ -293,8 +293,13 @@ export class Messages {
     }
     const sent: Message = { ...message, sequence: BigInt(result.stored.seq) };
     if (groupId !== undefined) {
-      // Stored once; one encoding reaches every other member's sessions, another the sender's other sessions.
-      const members = (await (this.deps.groups ?? noGroups).memberIds(groupId)).filter((id) => id !== sender);
+      // Stored once; one encoding reaches every other member's sessions (but those of members who set
+      // MSG_REMIND_DISCARD: the message is in their history only), another the sender's other sessions.
+      const [all, discarding] = await Promise.all([
+        (this.deps.groups ?? noGroups).memberIds(groupId),
+        this.deps.conversations.store.usersWithRemind(ref.conversationId, MessageRemindType.DISCARD),
+      ]);
+      const members = all.filter((id) => id !== sender && !discarding.has(id));
       if (members.length > 0) this.deps.bus.publish(members, received([viewFor(sent, "")]));
       if (this.deps.hasOtherSessions(sender, session.id)) this.deps.bus.publish([sender], received([sent]), { exceptSessionId: session.id });
       return { message: sent, body: result.stored.body };
