@@ -158,7 +158,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // senders and C2C peers carry their user ID only. This is the one wiring point of the Profiles seam.
   const profiles: ProfileSource = { getProfiles: async (ids) => new Map(ids.map((userId) => [userId, { userId, nick: "", avatar: "" }])) };
   const conversationStore = createConversationStore(db);
-  const groupDomain = new Groups({
+  const groupDomain: Groups = new Groups({
     store: createGroupStore(db),
     accounts,
     profiles,
@@ -167,6 +167,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     isOnline: (userId) => sessions.hasSessions(userId),
     onJoined: (trx, groupId, userIds, nowMs) => conversationStore.joinGroup(trx, groupId, userIds, nowMs),
     hasHistory: async (groupId) => (await conversationStore.head(`grp:${groupId}`)).lastSeq > 0,
+    // Messages is made below; tips reach it once it exists (no group call can come before the server listens).
+    tips: (groupId, operatorId, tip, recipients): Promise<unknown> => messages.groupTip(groupId, operatorId, tip, recipients),
   });
   const groups: GroupDirectory = {
     exists: (groupId) => groupDomain.exists(groupId),
@@ -184,7 +186,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     options: config.conversations,
   });
-  const messages = new Messages({
+  const messages: Messages = new Messages({
     db,
     store: messageStore,
     conversations,

@@ -15,7 +15,7 @@ import {
   type GroupCustomField,
 } from "../../gen/chatwire/v1/group_pb.js";
 import { GroupMemberSchema, type GroupMember } from "../../gen/chatwire/v1/group_member_pb.js";
-import { GroupMemberRole, GroupProfileField, GroupType, InviteOption, JoinOption, JoinStatus, MessageRemindType } from "../../gen/chatwire/v1/types_pb.js";
+import { GroupMemberRole, GroupProfileField, GroupTipType, GroupType, InviteOption, JoinOption, JoinStatus, MessageRemindType } from "../../gen/chatwire/v1/types_pb.js";
 import type { Accounts } from "../accounts/accounts.js";
 import type { Clock } from "../clock.js";
 import type { ProfileSource } from "../conversations/conversations.js";
@@ -96,6 +96,8 @@ export interface GroupDeps {
   isOnline(userId: string): boolean;
   /** Gives new members their row of the group conversation, in the transaction adding them (conversations' seam). */
   onJoined?(trx: Tx, groupId: string, userIds: readonly string[], nowMs: number): Promise<void>;
+  /** Adds a group tip to the group's history and delivers it to `recipients` (messages' seam). */
+  tips?(groupId: string, operatorId: string, tip: GroupTip, recipients: readonly string[]): Promise<unknown>;
   /** Whether a group ID has message history (a dismissed group's): such an ID is not given to a new group. */
   hasHistory?(groupId: string): Promise<boolean>;
   limits?: Partial<GroupLimits>;
@@ -149,6 +151,16 @@ function checkCustomGroupId(groupId: string, type: number): void {
   if (type === COMMUNITY ? !groupId.startsWith("@TGS#_") || groupId.length <= 6 : groupId.startsWith("@TGS#")) {
     throw chatError(ILLEGAL_GRP_ID, type === COMMUNITY ? 'a Community ID starts with "@TGS#_"' : 'a custom group ID must not start with "@TGS#"');
   }
+}
+
+/** What a group tip says (GroupTipPayload without the operator and the group, which the tip's sender fills in). */
+export interface GroupTip {
+  operationType: GroupTipType;
+  userIdList: string[];
+  memberList: { userId: string; muteTime: bigint }[];
+  newGroupProfile?: Partial<{ name: string; avatar: string; introduction: string; notification: string; ownerId: string; muteAllMembers: boolean; joinOption: JoinOption; inviteOption: InviteOption; groupCustomField: { key: string; value: string }[] }>;
+  memberNum: number;
+  memberCount: number;
 }
 
 export class Groups {
@@ -313,6 +325,23 @@ export class Groups {
     const added = await this.store.addMembers(trx, groupId, members, nowMs);
     await this.deps.onJoined?.(trx, groupId, added, nowMs);
     return added;
+  }
+
+  /**
+   * Tells the group (and `extra` users, e.g. those who just left) what changed, as a tip in its history; AVChatRoom
+   * keeps no history and gets none.
+   */
+  private async tip(group: GroupRecord, operatorId: string, tip: Partial<GroupTip> & { operationType: GroupTipType }, extra: readonly string[] = []): Promise<void> {
+    if (!this.deps.tips || group.type === AVCHATROOM) return;
+    const members = await this.allMemberIds(this.store.db.kysely, group.groupId);
+    const current = await this.store.get(this.store.db.kysely, group.groupId);
+    const count = current?.memberCount ?? group.memberCount;
+    await this.deps.tips(
+      group.groupId,
+      operatorId,
+      { userIdList: [], memberList: [], memberNum: count, memberCount: count, ...tip },
+      [...new Set([...members, ...extra])],
+    );
   }
 
   // ---- checks shared by calls
@@ -482,6 +511,16 @@ export class Groups {
       return { group: changed, self, recipients };
     });
     await this.announceLists(recipients);
+    const changes: NonNullable<GroupTip["newGroupProfile"]> = {};
+    if (req.name !== undefined) changes.name = req.name;
+    if (req.avatar !== undefined) changes.avatar = req.avatar;
+    if (req.introduction !== undefined) changes.introduction = req.introduction;
+    if (req.notification !== undefined) changes.notification = req.notification;
+    if (req.muteAllMembers !== undefined) changes.muteAllMembers = req.muteAllMembers;
+    if (req.joinOption !== 0) changes.joinOption = req.joinOption;
+    if (req.inviteOption !== 0) changes.inviteOption = req.inviteOption;
+    if (customChanges.length > 0) changes.groupCustomField = customChanges;
+    await this.tip(group, userId, { operationType: GroupTipType.GRP_PROFILE_UPDATED, newGroupProfile: changes });
     return this.profileOf(group, self);
   }
 
@@ -537,6 +576,7 @@ export class Groups {
       return { status: JoinStatus.SUCCESS, group: (await this.store.get(trx, groupId))!, self: (await this.store.member(trx, groupId, userId))!, left: [] as string[] };
     });
     if (result.status === JoinStatus.SUCCESS && isTypeListed(result.group)) await this.announceLists([userId]);
+    if (result.status === JoinStatus.SUCCESS) await this.tip(result.group, userId, { operationType: GroupTipType.MBR_JOIN, userIdList: [userId] });
     return { status: result.status, group: result.status === JoinStatus.SUCCESS ? this.profileOf(result.group, result.self) : undefined };
   }
 
@@ -552,6 +592,7 @@ export class Groups {
       return group;
     });
     if (isTypeListed(group)) await this.announceLists([userId]);
+    await this.tip(group, userId, { operationType: GroupTipType.MBR_QUIT, userIdList: [userId] }, [userId]);
   }
 
   async search(groupId: string): Promise<Group> {
@@ -585,6 +626,7 @@ export class Groups {
       return { group: changed, self: (await this.store.member(trx, groupId, userId))!, recipients };
     });
     await this.announceLists(recipients);
+    await this.tip(group, userId, { operationType: GroupTipType.GRP_PROFILE_UPDATED, newGroupProfile: { ownerId: newOwnerId } });
     return this.profileOf(group, self);
   }
 
@@ -640,6 +682,7 @@ export class Groups {
       return { group: (await this.store.get(trx, app.groupId))!, self, joined };
     });
     if (joined && isTypeListed(group)) await this.announceLists([joiner]);
+    if (joined) await this.tip(group, userId, { operationType: GroupTipType.MBR_JOIN, userIdList: [joiner] });
     return this.profileOf(group, self);
   }
 
@@ -706,6 +749,7 @@ export class Groups {
       return { group: (await this.store.get(trx, groupId))!, self, success: added, failure: [] as string[], existed: [...existed], overLimit: [...over] };
     });
     if (isTypeListed(result.group)) await this.announceLists(result.success);
+    if (result.success.length > 0) await this.tip(result.group, userId, { operationType: GroupTipType.MBR_JOIN, userIdList: result.success });
     return {
       success: result.success,
       failure: result.failure,
@@ -736,6 +780,9 @@ export class Groups {
       return { group: (await this.store.get(trx, req.groupId))!, self, removed };
     });
     if (isTypeListed(result.group)) await this.announceLists(result.removed);
+    if (result.removed.length > 0) {
+      await this.tip(result.group, userId, { operationType: GroupTipType.MBR_KICKED_OUT, userIdList: result.removed }, result.removed);
+    }
     return { group: this.profileOf(result.group, result.self), removed: wanted.filter((id) => result.removed.includes(id)) };
   }
 
@@ -783,7 +830,7 @@ export class Groups {
 
   async setMuteTime(userId: string, groupId: string, targetId: string, muteTime: number): Promise<{ group: Group; member: GroupMember }> {
     const now = this.nowMs();
-    return this.changeMember(
+    const result = await this.changeMember(
       userId,
       groupId,
       targetId,
@@ -802,15 +849,28 @@ export class Groups {
         },
       },
     );
+    await this.tipAbout(groupId, userId, {
+      operationType: GroupTipType.MBR_PROFILE_UPDATED,
+      userIdList: [targetId],
+      memberList: [{ userId: targetId, muteTime: BigInt(muteTime) }],
+    });
+    return result;
+  }
+
+  private async tipAbout(groupId: string, operatorId: string, tip: Partial<GroupTip> & { operationType: GroupTipType }): Promise<void> {
+    const group = await this.store.get(this.store.db.kysely, groupId);
+    if (group) await this.tip(group, operatorId, tip);
   }
 
   async setRole(userId: string, groupId: string, targetId: string, role: number): Promise<{ group: Group; member: GroupMember }> {
-    return this.changeMember(
+    let before = 0;
+    const result = await this.changeMember(
       userId,
       groupId,
       targetId,
       (_group, _self, target) => {
         if (target.role === OWNER) throw chatError(NOT_OWNER, "the owner's role changes with changeGroupOwner");
+        before = target.role;
       },
       async (trx, _group, target) => {
         await this.store.updateMember(trx, groupId, target.userId, { role });
@@ -824,6 +884,9 @@ export class Groups {
         },
       },
     );
+    if (role === ADMIN && before !== ADMIN) await this.tipAbout(groupId, userId, { operationType: GroupTipType.MBR_SET_ADMIN, userIdList: [targetId] });
+    if (role !== ADMIN && before === ADMIN) await this.tipAbout(groupId, userId, { operationType: GroupTipType.MBR_CANCELED_ADMIN, userIdList: [targetId] });
+    return result;
   }
 
   /** The owner changes anyone's, an admin its own and ordinary members', a member only its own. */

@@ -3,12 +3,14 @@
 // modify, read reports and C2C read receipts, merger downloads. A message is stored (with its sequence allocated in
 // the database and its conversations updated, in one group-committed transaction) before SendMessage answers and
 // before any recipient hears of it; every event is built from what was committed.
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { randomBytes, randomInt } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorDetailSchema } from "../../gen/chatwire/v1/error_code_pb.js";
 import {
+  GroupTipGroupProfileSchema,
+  GroupTipPayloadSchema,
   MergerPayloadSchema,
   MessageControlInfoSchema,
   MessageSchema,
@@ -22,7 +24,7 @@ import { MessageReadReceiptSchema } from "../../gen/chatwire/v1/message_reaction
 import { ConversationType, MessageElemType, MessagePriority, MessageRemindType, ReadAllType } from "../../gen/chatwire/v1/types_pb.js";
 import type { Accounts } from "../accounts/accounts.js";
 import type { Clock } from "../clock.js";
-import { c2cConversationId, keyOf, parseConversationId, type ConversationRef } from "../conversations/conversation-id.js";
+import { c2cConversationId, groupKey, keyOf, parseConversationId, type ConversationRef } from "../conversations/conversation-id.js";
 import { rowKey, unreadOf, type Allocation, type ConversationRecord, type ParticipantRow } from "../conversations/conversation-store.js";
 import type { Conversations, ProfileSource } from "../conversations/conversations.js";
 import type { EventBus } from "../events/event-bus.js";
@@ -309,6 +311,48 @@ export class Messages {
     }
     if (this.deps.hasOtherSessions(sender, session.id)) this.deps.bus.publish([sender], received([sent]), { exceptSessionId: session.id });
     return { message: sent, body: result.stored.body };
+  }
+
+  /**
+   * Adds a group tip (a member joined, left, was removed, a role, mute or the profile changed) to the group's history
+   * and delivers it to the members named (those who discard the group's messages excepted). Tips do not count
+   * toward unread; the operator's conversation row takes them as its last message.
+   */
+  async groupTip(groupId: string, operatorId: string, tip: Omit<MessageInitShape<typeof GroupTipPayloadSchema>, "operatorId" | "groupProfile">, recipients: readonly string[]): Promise<Message> {
+    const now = this.deps.clock.now();
+    const conversationId = `GROUP${groupId}`;
+    const message = create(MessageSchema, {
+      messageId: `tip-${groupId}-${now}-${randomInt(2 ** 31)}`,
+      type: MessageElemType.GRP_TIP,
+      conversationId,
+      conversationType: ConversationType.GROUP,
+      to: groupId,
+      from: operatorId,
+      flow: "in",
+      time: BigInt(Math.floor(now / 1000)),
+      status: "success",
+      priority: MessagePriority.NORMAL,
+      random: randomInt(2 ** 31),
+      clientTime: BigInt(Math.floor(now / 1000)),
+      isSystemMessage: true,
+      payload: { case: "groupTip", value: { ...create(GroupTipPayloadSchema, tip as MessageInitShape<typeof GroupTipPayloadSchema>), operatorId, groupProfile: create(GroupTipGroupProfileSchema, { groupId }) } },
+    });
+    const result = await this.write({
+      conv: groupKey(groupId),
+      message,
+      sender: operatorId,
+      peer: "",
+      groupConversationId: conversationId,
+      countable: false,
+      asLast: true,
+      flags: MessageFlag.excludedFromUnread,
+      time: now,
+    });
+    const sent: Message = { ...message, sequence: BigInt(result.stored.seq) };
+    const discarding = await this.deps.conversations.store.usersWithRemind(conversationId, MessageRemindType.DISCARD);
+    const to = recipients.filter((id) => !discarding.has(id));
+    if (to.length > 0) this.deps.bus.publish(to, received([sent]));
+    return sent;
   }
 
   /** Queues a message to store; every message queued in the same tick is written in one transaction. */
