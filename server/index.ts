@@ -169,6 +169,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     hasHistory: async (groupId) => (await conversationStore.head(`grp:${groupId}`)).lastSeq > 0,
     // Messages is made below; tips reach it once it exists (no group call can come before the server listens).
     tips: (groupId, operatorId, tip, recipients): Promise<unknown> => messages.groupTip(groupId, operatorId, tip, recipients),
+    notices: (userIds, notice): Promise<unknown> => messages.groupSystemNotice(userIds, notice),
   });
   const groups: GroupDirectory = {
     exists: (groupId) => groupDomain.exists(groupId),

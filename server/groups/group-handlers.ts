@@ -1,11 +1,20 @@
 // GroupService, GroupMemberService and GroupAttributeService: request in, domain call, response out. Pinned group
 // messages (they need group messages) are not served yet and answer 990001.
+import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { GroupAttributeService } from "../../gen/chatwire/v1/group_attribute_pb.js";
 import type { GroupMemberService } from "../../gen/chatwire/v1/group_member_pb.js";
-import type { GroupService } from "../../gen/chatwire/v1/group_pb.js";
+import { GroupApplicationSchema, type GroupApplication, type GroupService } from "../../gen/chatwire/v1/group_pb.js";
+import type { Message } from "../../gen/chatwire/v1/message_pb.js";
 import { sessionOf } from "../rpc/context.js";
 import type { Groups } from "./groups.js";
+
+/** A join request's group system notice (operation type 1) names the application: its group and applicant. */
+function applicationOfNotice(message: Message | undefined): GroupApplication | undefined {
+  if (message?.payload.case !== "groupSystemNotice" || message.payload.value.operationType !== 1) return undefined;
+  const notice = message.payload.value;
+  return create(GroupApplicationSchema, { groupId: notice.groupProfile?.groupId ?? "", applicant: notice.operatorId, applicationType: 0 });
+}
 
 const me = (ctx: Parameters<typeof sessionOf>[0]) => sessionOf(ctx).userId;
 const counterMap = (m: Map<string, number>) => Object.fromEntries([...m].map(([k, v]) => [k, BigInt(v)]));
@@ -51,7 +60,14 @@ export function createGroupHandlers(groups: Groups): Partial<ServiceImpl<typeof 
       return { applicationList: await groups.applications(me(ctx)) };
     },
     async handleGroupApplication(req, ctx) {
-      return { group: await groups.handleApplication(me(ctx), { handleAction: req.handleAction, application: req.application, hasMessage: req.message !== undefined }) };
+      return {
+        group: await groups.handleApplication(me(ctx), {
+          handleAction: req.handleAction,
+          handleMessage: req.handleMessage,
+          application: req.application ?? applicationOfNotice(req.message),
+          hasMessage: req.message !== undefined,
+        }),
+      };
     },
   };
 }

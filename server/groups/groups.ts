@@ -83,6 +83,21 @@ const COUNTER_KEY_BYTES = 128;
 const COUNTER_LIMIT = Number.MAX_SAFE_INTEGER;
 const APPLICATION_LIST_MAX = 200;
 const RECIPIENT_PAGE = 1000;
+/** Group system notice operation types (GroupSystemNoticePayload.operation_type). */
+const NOTICE = {
+  JOIN_REQUEST: 1,
+  ACCEPTED: 2,
+  REJECTED: 3,
+  KICKED: 4,
+  DISMISSED: 5,
+  INVITED: 7,
+  QUIT: 8,
+  MADE_ADMIN: 9,
+  ADMIN_REVOKED: 10,
+  INVITATION_TO_APPROVE: 12,
+  INVITATION_ACCEPTED: 13,
+  INVITATION_REJECTED: 14,
+} as const;
 const MARKS_PER_GROUP = 10;
 
 const utf8 = (s: string) => Buffer.byteLength(s, "utf8");
@@ -98,6 +113,8 @@ export interface GroupDeps {
   onJoined?(trx: Tx, groupId: string, userIds: readonly string[], nowMs: number): Promise<void>;
   /** Adds a group tip to the group's history and delivers it to `recipients` (messages' seam). */
   tips?(groupId: string, operatorId: string, tip: GroupTip, recipients: readonly string[]): Promise<unknown>;
+  /** Sends a group system notice to each user's @TIM#SYSTEM conversation (messages' seam). */
+  notices?(userIds: readonly string[], notice: { operationType: number; groupId: string; groupName: string; groupType: number; operatorId: string; handleMessage?: string }): Promise<unknown>;
   /** Whether a group ID has message history (a dismissed group's): such an ID is not given to a new group. */
   hasHistory?(groupId: string): Promise<boolean>;
   limits?: Partial<GroupLimits>;
@@ -344,6 +361,19 @@ export class Groups {
     );
   }
 
+  /** Sends group system notice `operationType` (GroupSystemNoticePayload's numbering) about `group` to users. */
+  private async notify(userIds: readonly string[], operationType: number, group: GroupRecord, operatorId: string, handleMessage = ""): Promise<void> {
+    if (!this.deps.notices || userIds.length === 0) return;
+    await this.deps.notices(userIds, { operationType, groupId: group.groupId, groupName: group.name, groupType: group.type, operatorId, handleMessage });
+  }
+
+  /** The owner and admins of a group (at most a few: the ones who handle applications). */
+  private async managers(groupId: string): Promise<string[]> {
+    const ex = this.store.db.kysely;
+    const [owners, admins] = await Promise.all([this.store.page(ex, groupId, 0, 10, { role: OWNER }), this.store.page(ex, groupId, 0, 1000, { role: ADMIN })]);
+    return [...owners, ...admins].map((m) => m.userId);
+  }
+
   // ---- checks shared by calls
 
   private async groupOrFail(ex: Executor, groupId: string): Promise<GroupRecord> {
@@ -525,16 +555,17 @@ export class Groups {
   }
 
   async dismiss(userId: string, groupId: string): Promise<void> {
-    const { recipients } = await this.store.db.transact(async (trx) => {
+    const { recipients, group: dismissed } = await this.store.db.transact(async (trx) => {
       const group = await this.groupOrFail(trx, groupId);
       const self = await this.memberOrFail(trx, groupId, userId);
       if (group.type === WORK) throw chatError(CANNOT_DISMISS_WORK);
       if (self.role !== OWNER) throw chatError(NO_PERMISSION, "only the owner may dismiss the group");
-      const recipients = isTypeListed(group) ? await this.allMemberIds(trx, groupId) : [];
+      const recipients = group.type === AVCHATROOM ? [] : await this.allMemberIds(trx, groupId);
       await this.store.remove(trx, groupId);
-      return { recipients };
+      return { recipients, group };
     });
-    await this.announceLists(recipients);
+    if (isTypeListed(dismissed)) await this.announceLists(recipients);
+    await this.notify(recipients, NOTICE.DISMISSED, dismissed, userId);
   }
 
   async join(userId: string, groupId: string, applyMessage: string): Promise<{ status: JoinStatus; group?: Group }> {
@@ -577,6 +608,7 @@ export class Groups {
     });
     if (result.status === JoinStatus.SUCCESS && isTypeListed(result.group)) await this.announceLists([userId]);
     if (result.status === JoinStatus.SUCCESS) await this.tip(result.group, userId, { operationType: GroupTipType.MBR_JOIN, userIdList: [userId] });
+    if (result.status === JoinStatus.WAIT_APPROVAL) await this.notify(await this.managers(groupId), NOTICE.JOIN_REQUEST, result.group, userId, applyMessage);
     return { status: result.status, group: result.status === JoinStatus.SUCCESS ? this.profileOf(result.group, result.self) : undefined };
   }
 
@@ -593,6 +625,7 @@ export class Groups {
     });
     if (isTypeListed(group)) await this.announceLists([userId]);
     await this.tip(group, userId, { operationType: GroupTipType.MBR_QUIT, userIdList: [userId] }, [userId]);
+    await this.notify([userId], NOTICE.QUIT, group, userId);
   }
 
   async search(groupId: string): Promise<Group> {
@@ -655,11 +688,11 @@ export class Groups {
     });
   }
 
-  async handleApplication(userId: string, req: { handleAction: string; application?: GroupApplication; hasMessage: boolean }): Promise<Group> {
+  async handleApplication(userId: string, req: { handleAction: string; handleMessage: string; application?: GroupApplication; hasMessage: boolean }): Promise<Group> {
     if (req.handleAction !== "Agree" && req.handleAction !== "Reject") throw invalid('handleAction is "Agree" or "Reject"');
     const app = req.application;
     if (!app) {
-      if (req.hasMessage) throw chatError(990001, "handling an application by its group system notice is not implemented: pass an item of getGroupApplicationList");
+      if (req.hasMessage) throw invalid("only a join request's group system notice (operation type 1) names an application; pass an item of getGroupApplicationList for invitations");
       throw invalid("application is required");
     }
     if (app.applicationType !== 0 && app.applicationType !== 2) throw invalid("applicationType is 0 or 2");
@@ -683,6 +716,13 @@ export class Groups {
     });
     if (joined && isTypeListed(group)) await this.announceLists([joiner]);
     if (joined) await this.tip(group, userId, { operationType: GroupTipType.MBR_JOIN, userIdList: [joiner] });
+    const agreed = req.handleAction === "Agree";
+    if (invitee) {
+      await this.notify([app.applicant], agreed ? NOTICE.INVITATION_ACCEPTED : NOTICE.INVITATION_REJECTED, group, userId, req.handleMessage);
+      if (joined) await this.notify([invitee], NOTICE.INVITED, group, app.applicant);
+    } else {
+      await this.notify([app.applicant], agreed ? NOTICE.ACCEPTED : NOTICE.REJECTED, group, userId, req.handleMessage);
+    }
     return this.profileOf(group, self);
   }
 
@@ -750,6 +790,8 @@ export class Groups {
     });
     if (isTypeListed(result.group)) await this.announceLists(result.success);
     if (result.success.length > 0) await this.tip(result.group, userId, { operationType: GroupTipType.MBR_JOIN, userIdList: result.success });
+    await this.notify(result.success, NOTICE.INVITED, result.group, userId);
+    if (result.failure.length > 0) await this.notify(await this.managers(groupId), NOTICE.INVITATION_TO_APPROVE, result.group, userId);
     return {
       success: result.success,
       failure: result.failure,
@@ -782,6 +824,7 @@ export class Groups {
     if (isTypeListed(result.group)) await this.announceLists(result.removed);
     if (result.removed.length > 0) {
       await this.tip(result.group, userId, { operationType: GroupTipType.MBR_KICKED_OUT, userIdList: result.removed }, result.removed);
+      await this.notify(result.removed, NOTICE.KICKED, result.group, userId, req.reason);
     }
     return { group: this.profileOf(result.group, result.self), removed: wanted.filter((id) => result.removed.includes(id)) };
   }
@@ -884,8 +927,15 @@ export class Groups {
         },
       },
     );
-    if (role === ADMIN && before !== ADMIN) await this.tipAbout(groupId, userId, { operationType: GroupTipType.MBR_SET_ADMIN, userIdList: [targetId] });
-    if (role !== ADMIN && before === ADMIN) await this.tipAbout(groupId, userId, { operationType: GroupTipType.MBR_CANCELED_ADMIN, userIdList: [targetId] });
+    const group = await this.store.get(this.store.db.kysely, groupId);
+    if (group && role === ADMIN && before !== ADMIN) {
+      await this.tip(group, userId, { operationType: GroupTipType.MBR_SET_ADMIN, userIdList: [targetId] });
+      await this.notify([targetId], NOTICE.MADE_ADMIN, group, userId);
+    }
+    if (group && role !== ADMIN && before === ADMIN) {
+      await this.tip(group, userId, { operationType: GroupTipType.MBR_CANCELED_ADMIN, userIdList: [targetId] });
+      await this.notify([targetId], NOTICE.ADMIN_REVOKED, group, userId);
+    }
     return result;
   }
 

@@ -9,6 +9,8 @@ import { randomBytes, randomInt } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorDetailSchema } from "../../gen/chatwire/v1/error_code_pb.js";
 import {
+  GroupSystemNoticeGroupProfileSchema,
+  GroupSystemNoticePayloadSchema,
   GroupTipGroupProfileSchema,
   GroupTipPayloadSchema,
   MergerPayloadSchema,
@@ -24,7 +26,7 @@ import { MessageReadReceiptSchema } from "../../gen/chatwire/v1/message_reaction
 import { ConversationType, MessageElemType, MessagePriority, MessageRemindType, ReadAllType } from "../../gen/chatwire/v1/types_pb.js";
 import type { Accounts } from "../accounts/accounts.js";
 import type { Clock } from "../clock.js";
-import { c2cConversationId, groupKey, keyOf, parseConversationId, type ConversationRef } from "../conversations/conversation-id.js";
+import { c2cConversationId, groupKey, keyOf, parseConversationId, SYSTEM_CONVERSATION_ID, systemKey, type ConversationRef } from "../conversations/conversation-id.js";
 import { rowKey, unreadOf, type Allocation, type ConversationRecord, type ParticipantRow } from "../conversations/conversation-store.js";
 import type { Conversations, ProfileSource } from "../conversations/conversations.js";
 import type { EventBus } from "../events/event-bus.js";
@@ -63,6 +65,16 @@ export interface SendPolicy {
 }
 
 export const allowAll: SendPolicy = { check: async () => 0 };
+
+/** A group system notice (GroupSystemNoticePayload; operation types as the proto numbers them). */
+export interface GroupSystemNotice {
+  operationType: number;
+  groupId: string;
+  groupName: string;
+  groupType: number;
+  operatorId: string;
+  handleMessage?: string;
+}
 
 /** What sending to a group needs of the groups domain (server/groups/). */
 export interface GroupMessaging {
@@ -136,6 +148,8 @@ interface PendingWrite {
   peer: string;
   /** The group conversation ID (GROUP<groupID>) of a group message; only its sender's row changes. */
   groupConversationId?: string;
+  /** A system notice: the one row it changes, its recipient's system conversation (instead of the sender's). */
+  systemRecipient?: string;
   countable: boolean;
   asLast: boolean;
   flags: number;
@@ -355,6 +369,52 @@ export class Messages {
     return sent;
   }
 
+  /**
+   * Sends a group system notice to each user's system conversation (@TIM#SYSTEM): one message per recipient, all
+   * written in one batch, each delivered to its recipient's sessions as MESSAGE_RECEIVED.
+   */
+  async groupSystemNotice(userIds: readonly string[], notice: GroupSystemNotice): Promise<void> {
+    const recipients = [...new Set(userIds)];
+    if (recipients.length === 0) return;
+    const now = this.deps.clock.now();
+    const payload = create(GroupSystemNoticePayloadSchema, {
+      operationType: notice.operationType,
+      operatorId: notice.operatorId,
+      handleMessage: notice.handleMessage ?? "",
+      groupProfile: create(GroupSystemNoticeGroupProfileSchema, { groupId: notice.groupId, name: notice.groupName, groupType: notice.groupType }),
+    });
+    const writes = recipients.map((userId) => {
+      const message = create(MessageSchema, {
+        messageId: `sys-${notice.groupId}-${now}-${randomInt(2 ** 31)}`,
+        type: MessageElemType.GRP_SYS_NOTICE,
+        conversationId: SYSTEM_CONVERSATION_ID,
+        conversationType: ConversationType.SYSTEM,
+        to: userId,
+        from: SYSTEM_CONVERSATION_ID,
+        flow: "in",
+        time: BigInt(Math.floor(now / 1000)),
+        status: "success",
+        priority: MessagePriority.NORMAL,
+        random: randomInt(2 ** 31),
+        clientTime: BigInt(Math.floor(now / 1000)),
+        isSystemMessage: true,
+        payload: { case: "groupSystemNotice", value: payload },
+      });
+      return this.write({
+        conv: systemKey(userId),
+        message,
+        sender: SYSTEM_CONVERSATION_ID,
+        peer: "",
+        systemRecipient: userId,
+        countable: true,
+        asLast: true,
+        flags: 0,
+        time: now,
+      }).then((result) => ({ userId, sent: { ...message, sequence: BigInt(result.stored.seq) } }));
+    });
+    for (const { userId, sent } of await Promise.all(writes)) this.deps.bus.publish([userId], received([sent]));
+  }
+
   /** Queues a message to store; every message queued in the same tick is written in one transaction. */
   private write(item: Omit<PendingWrite, "resolve" | "reject">): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
@@ -412,8 +472,10 @@ export class Messages {
         if (w.countable) ordinal += 1;
         const body = toBinary(MessageSchema, { ...w.message, sequence: BigInt(seq) });
         written.set(w, { conv, seq, msgId: w.message.messageId, senderId: w.sender, time: w.time, ordinal, flags: w.flags, version: 0, revoked: false, receiptTime: 0, body });
-        const sides: [string, string, boolean][] = [[w.sender, w.groupConversationId ?? c2cConversationId(w.peer), true]];
-        if (!w.groupConversationId && w.peer !== w.sender) sides.push([w.peer, c2cConversationId(w.sender), false]);
+        const sides: [string, string, boolean][] = w.systemRecipient
+          ? [[w.systemRecipient, SYSTEM_CONVERSATION_ID, false]]
+          : [[w.sender, w.groupConversationId ?? c2cConversationId(w.peer), true]];
+        if (!w.groupConversationId && !w.systemRecipient && w.peer !== w.sender) sides.push([w.peer, c2cConversationId(w.sender), false]);
         for (const [userId, conversationId, own] of sides) {
           const row = rows.get(rowKey(userId, conversationId)) ?? { userId, conversationId, conv, lastSeq: 0, sortTime: w.time, ownCount: 0 };
           if (w.asLast) {
