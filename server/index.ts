@@ -36,6 +36,7 @@ import { Conversations, type GroupDirectory, type ProfileSource } from "./conver
 import { createMessageHandlers, createReadReceiptHandlers } from "./messages/message-handlers.js";
 import { createMessageStore } from "./messages/message-store.js";
 import { allowAll, Messages } from "./messages/messages.js";
+import type { Message } from "../gen/chatwire/v1/message_pb.js";
 import { isSendMessageRequest, serveSendMessage } from "./messages/send-message-fast-path.js";
 import { createGroupAttributeHandlers, createGroupHandlers, createGroupMemberHandlers } from "./groups/group-handlers.js";
 import { createGroupStore } from "./groups/group-store.js";
@@ -170,6 +171,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // Messages is made below; tips reach it once it exists (no group call can come before the server listens).
     tips: (groupId, operatorId, tip, recipients): Promise<unknown> => messages.groupTip(groupId, operatorId, tip, recipients),
     notices: (userIds, notice): Promise<unknown> => messages.groupSystemNotice(userIds, notice),
+    messageAt: (groupId, seq): Promise<Message | undefined> => messages.groupMessage(groupId, seq),
   });
   const groups: GroupDirectory = {
     exists: (groupId) => groupDomain.exists(groupId),

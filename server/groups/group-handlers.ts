@@ -1,5 +1,4 @@
-// GroupService, GroupMemberService and GroupAttributeService: request in, domain call, response out. Pinned group
-// messages (they need group messages) are not served yet and answer 990001.
+// GroupService, GroupMemberService and GroupAttributeService: request in, domain call, response out.
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { GroupAttributeService } from "../../gen/chatwire/v1/group_attribute_pb.js";
@@ -55,6 +54,13 @@ export function createGroupHandlers(groups: Groups): Partial<ServiceImpl<typeof 
     },
     async changeGroupOwner(req, ctx) {
       return { group: await groups.changeOwner(me(ctx), req.groupId, req.newOwnerId) };
+    },
+    async pinGroupMessage(req, ctx) {
+      await groups.pin(me(ctx), req.groupId, req.message!, req.isPinned);
+      return {};
+    },
+    async getPinnedGroupMessageList(req, ctx) {
+      return { messageList: await groups.pinned(me(ctx), req.groupId) };
     },
     async getGroupApplicationList(_req, ctx) {
       return { applicationList: await groups.applications(me(ctx)) };

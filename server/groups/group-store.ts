@@ -66,6 +66,13 @@ export interface GroupBanTable {
   until: number;
 }
 
+export interface GroupPinTable {
+  group_id: string;
+  seq: number;
+  pinner_id: string;
+  time: number;
+}
+
 export interface GroupMarkTable {
   group_id: string;
   mark: number;
@@ -85,6 +92,7 @@ export interface GroupTables {
   grp_ban: GroupBanTable;
   grp_counter: GroupCounterTable;
   grp_mark: GroupMarkTable;
+  grp_pin: GroupPinTable;
 }
 
 export interface CustomField {
@@ -233,6 +241,10 @@ export interface GroupStore {
   banUntil(ex: Executor, groupId: string, userId: string): Promise<number>;
   ban(trx: Tx, groupId: string, userIds: readonly string[], untilMs: number): Promise<void>;
 
+  /** The pinned messages of a group, by sequence. */
+  pins(ex: Executor, groupId: string, limit: number): Promise<{ seq: number; pinnerId: string; time: number }[]>;
+  /** Pins (or, with `pinnerId` undefined, unpins) a message; returns whether anything changed. */
+  setPin(trx: Tx, groupId: string, seq: number, pinnerId: string | undefined, nowMs: number): Promise<boolean>;
   /** Writes attributes if their version is still `version`; false when they changed meanwhile. */
   writeAttrs(trx: Tx, groupId: string, attrs: Record<string, string>, version: number): Promise<boolean>;
   counters(ex: Executor, groupId: string, keys?: readonly string[]): Promise<Map<string, number>>;
@@ -299,7 +311,7 @@ export function createGroupStore(db: Db): GroupStore {
       return groupOf(row);
     },
     async remove(trx, groupId) {
-      for (const table of ["grp_member", "grp_application", "grp_ban", "grp_counter", "grp_mark", "grp"] as const) {
+      for (const table of ["grp_member", "grp_application", "grp_ban", "grp_counter", "grp_mark", "grp_pin", "grp"] as const) {
         await trx.deleteFrom(table).where("group_id", "=", groupId).execute();
       }
     },
@@ -513,6 +525,23 @@ export function createGroupStore(db: Db): GroupStore {
         .execute();
     },
 
+    async pins(ex, groupId, limit) {
+      const rows = await ex.selectFrom("grp_pin").selectAll().where("group_id", "=", groupId).orderBy("seq").limit(limit).execute();
+      return rows.map((r) => ({ seq: Number(r.seq), pinnerId: r.pinner_id, time: Number(r.time) }));
+    },
+    async setPin(trx, groupId, seq, pinnerId, nowMs) {
+      if (pinnerId === undefined) {
+        const rows = await trx.deleteFrom("grp_pin").where("group_id", "=", groupId).where("seq", "=", seq).returning("seq").execute();
+        return rows.length > 0;
+      }
+      const rows = await trx
+        .insertInto("grp_pin")
+        .values({ group_id: groupId, seq, pinner_id: pinnerId, time: nowMs })
+        .onConflict((oc) => oc.columns(["group_id", "seq"]).doNothing())
+        .returning("seq")
+        .execute();
+      return rows.length > 0;
+    },
     async writeAttrs(trx, groupId, attrs, version) {
       const rows = await trx
         .updateTable("grp")

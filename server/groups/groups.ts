@@ -6,6 +6,7 @@
 import { create } from "@bufbuild/protobuf";
 import {
   GroupApplicationSchema,
+  GroupOperatorInfoSchema,
   GroupCustomFieldSchema,
   GroupLastMessageSchema,
   GroupSchema,
@@ -15,6 +16,7 @@ import {
   type GroupCustomField,
 } from "../../gen/chatwire/v1/group_pb.js";
 import { GroupMemberSchema, type GroupMember } from "../../gen/chatwire/v1/group_member_pb.js";
+import { MessageSchema, UserInfoSchema, type Message } from "../../gen/chatwire/v1/message_pb.js";
 import { GroupMemberRole, GroupProfileField, GroupTipType, GroupType, InviteOption, JoinOption, JoinStatus, MessageRemindType } from "../../gen/chatwire/v1/types_pb.js";
 import type { Accounts } from "../accounts/accounts.js";
 import type { Clock } from "../clock.js";
@@ -99,6 +101,7 @@ const NOTICE = {
   INVITATION_REJECTED: 14,
 } as const;
 const MARKS_PER_GROUP = 10;
+const PINS_PER_GROUP = 10;
 
 const utf8 = (s: string) => Buffer.byteLength(s, "utf8");
 
@@ -115,6 +118,8 @@ export interface GroupDeps {
   tips?(groupId: string, operatorId: string, tip: GroupTip, recipients: readonly string[]): Promise<unknown>;
   /** Sends a group system notice to each user's @TIM#SYSTEM conversation (messages' seam). */
   notices?(userIds: readonly string[], notice: { operationType: number; groupId: string; groupName: string; groupType: number; operatorId: string; handleMessage?: string }): Promise<unknown>;
+  /** A stored message of the group by its sequence, as members see it (messages' seam, for pins). */
+  messageAt?(groupId: string, seq: number): Promise<Message | undefined>;
   /** Whether a group ID has message history (a dismissed group's): such an ID is not given to a new group. */
   hasHistory?(groupId: string): Promise<boolean>;
   limits?: Partial<GroupLimits>;
@@ -724,6 +729,54 @@ export class Groups {
       await this.notify([app.applicant], agreed ? NOTICE.ACCEPTED : NOTICE.REJECTED, group, userId, req.handleMessage);
     }
     return this.profileOf(group, self);
+  }
+
+  // ---- pinned messages
+
+  /** Pins or unpins a group message (any member; at most 10 pinned a group); every member is told. */
+  async pin(userId: string, groupId: string, input: Message, isPinned: boolean): Promise<void> {
+    if (groupId.includes("@TOPIC#")) throw chatError(990001, "topic messages come with communities");
+    const seq = Number(input.sequence);
+    if (!Number.isSafeInteger(seq) || seq <= 0) throw invalid("the message's sequence names it");
+    const ex = this.store.db.kysely;
+    const group = await this.groupOrFail(ex, groupId);
+    await this.memberOrFail(ex, groupId, userId);
+    const message = await this.deps.messageAt?.(groupId, seq);
+    if (!message) throw invalid("no such message in the group");
+    const now = this.nowMs();
+    const changed = await this.store.db.transact(async (trx) => {
+      if (isPinned && (await this.store.pins(trx, groupId, PINS_PER_GROUP + 1)).filter((p) => p.seq !== seq).length >= PINS_PER_GROUP) {
+        throw invalid(`at most ${PINS_PER_GROUP} pinned messages a group`);
+      }
+      return this.store.setPin(trx, groupId, seq, isPinned ? userId : undefined, now);
+    });
+    if (!changed) return;
+    const profile = (await this.deps.profiles.getProfiles([userId])).get(userId);
+    const who = { userId, nick: profile?.nick ?? "", avatar: profile?.avatar ?? "" };
+    const shown: Message = isPinned
+      ? { ...message, pinnerInfo: create(UserInfoSchema, who) }
+      : create(MessageSchema, { messageId: message.messageId, sequence: message.sequence, random: message.random, time: message.time, clientTime: message.clientTime });
+    this.deps.bus.publish(await this.allMemberIds(ex, groupId), {
+      case: "pinnedGroupMessageUpdated",
+      value: { $typeName: "chatwire.v1.PinnedGroupMessageUpdated", groupId: group.groupId, message: shown, isPinned, operatorInfo: create(GroupOperatorInfoSchema, who) },
+    });
+  }
+
+  /** The group's pinned messages, oldest sequence first, each with its pinner. */
+  async pinned(userId: string, groupId: string): Promise<Message[]> {
+    if (groupId.includes("@TOPIC#")) throw chatError(990001, "topic messages come with communities");
+    const ex = this.store.db.kysely;
+    await this.groupOrFail(ex, groupId);
+    await this.memberOrFail(ex, groupId, userId);
+    const pins = await this.store.pins(ex, groupId, PINS_PER_GROUP);
+    const profiles = await this.deps.profiles.getProfiles([...new Set(pins.map((p) => p.pinnerId))]);
+    const out: Message[] = [];
+    for (const pin of pins) {
+      const message = await this.deps.messageAt?.(groupId, pin.seq);
+      const p = profiles.get(pin.pinnerId);
+      if (message) out.push({ ...message, pinnerInfo: create(UserInfoSchema, { userId: pin.pinnerId, nick: p?.nick ?? "", avatar: p?.avatar ?? "" }) });
+    }
+    return out;
   }
 
   // ---- GroupMemberService

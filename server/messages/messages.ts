@@ -369,6 +369,12 @@ export class Messages {
     return sent;
   }
 
+  /** A stored group message by its sequence, as members see it; undefined when there is none. */
+  async groupMessage(groupId: string, seq: number): Promise<Message | undefined> {
+    const stored = await this.deps.store.bySeq(groupKey(groupId), seq);
+    return stored && viewFor(decodeMessage(stored), "");
+  }
+
   /**
    * Sends a group system notice to each user's system conversation (@TIM#SYSTEM): one message per recipient, all
    * written in one batch, each delivered to its recipient's sessions as MESSAGE_RECEIVED.

@@ -77,6 +77,18 @@ export const groups: Migration = {
         .addPrimaryKeyConstraint("grp_ban_pk", ["group_id", "user_id"]),
     ).execute();
 
+    // Pinned group messages, by sequence.
+    await keyedTable(
+      db,
+      db.schema
+        .createTable("grp_pin")
+        .addColumn("group_id", idType(db), (c) => c.notNull())
+        .addColumn("seq", "bigint", (c) => c.notNull())
+        .addColumn("pinner_id", idType(db), (c) => c.notNull())
+        .addColumn("time", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("grp_pin_pk", ["group_id", "seq"]),
+    ).execute();
+
     // AVChatRoom member marks (MarkGroupMemberList), the filter of GetGroupMemberList.
     await keyedTable(
       db,
