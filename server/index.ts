@@ -38,7 +38,7 @@ import { createMessageStore } from "./messages/message-store.js";
 import { allowAll, Messages } from "./messages/messages.js";
 import type { Message } from "../gen/chatwire/v1/message_pb.js";
 import { isSendMessageRequest, serveSendMessage } from "./messages/send-message-fast-path.js";
-import { createGroupAttributeHandlers, createGroupHandlers, createGroupMemberHandlers } from "./groups/group-handlers.js";
+import { createCommunityHandlers, createGroupAttributeHandlers, createGroupHandlers, createGroupMemberHandlers } from "./groups/group-handlers.js";
 import { createGroupStore } from "./groups/group-store.js";
 import { Groups } from "./groups/groups.js";
 import { createLocalFileStore } from "./files/file-storage.js";
@@ -261,6 +261,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     group: createGroupHandlers(groupDomain),
     groupMember: createGroupMemberHandlers(groupDomain),
     groupAttribute: createGroupAttributeHandlers(groupDomain),
+    community: createCommunityHandlers(groupDomain),
   };
   const limiter = new RateLimiter(clock);
   const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };

@@ -1,12 +1,14 @@
-// GroupService, GroupMemberService and GroupAttributeService: request in, domain call, response out.
+// GroupService, GroupMemberService, GroupAttributeService and CommunityService: request in, domain call, response out.
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
+import type { CommunityService } from "../../gen/chatwire/v1/community_pb.js";
 import type { GroupAttributeService } from "../../gen/chatwire/v1/group_attribute_pb.js";
 import type { GroupMemberService } from "../../gen/chatwire/v1/group_member_pb.js";
 import { GroupApplicationSchema, type GroupApplication, type GroupService } from "../../gen/chatwire/v1/group_pb.js";
 import type { Message } from "../../gen/chatwire/v1/message_pb.js";
+import { messageOf } from "../rpc/chat-error.js";
 import { sessionOf } from "../rpc/context.js";
-import type { Groups } from "./groups.js";
+import { GROUP_NOT_FOUND, type Groups } from "./groups.js";
 
 /** A join request's group system notice (operation type 1) names the application: its group and applicant. */
 function applicationOfNotice(message: Message | undefined): GroupApplication | undefined {
@@ -147,6 +149,34 @@ export function createGroupAttributeHandlers(groups: Groups): Partial<ServiceImp
     },
     async getGroupCounters(req, ctx) {
       return { counters: counterMap(await groups.getCounters(me(ctx), req.groupId, req.keyList)) };
+    },
+  };
+}
+
+export function createCommunityHandlers(groups: Groups): Partial<ServiceImpl<typeof CommunityService>> {
+  return {
+    async getJoinedCommunityList(_req, ctx) {
+      return { groupList: await groups.joinedCommunities(me(ctx)) };
+    },
+    async createTopicInCommunity(req, ctx) {
+      return { topicId: await groups.createTopic(me(ctx), req) };
+    },
+    async deleteTopicFromCommunity(req, ctx) {
+      const r = await groups.deleteTopics(me(ctx), req.groupId, req.topicIdList);
+      return {
+        successTopicList: r.success.map((topicId) => ({ topicId })),
+        failureTopicList: r.failure.map((topicId) => ({ topicId, code: GROUP_NOT_FOUND, message: messageOf(GROUP_NOT_FOUND) })),
+      };
+    },
+    async updateTopicProfile(req, ctx) {
+      return { topic: await groups.updateTopic(me(ctx), req) };
+    },
+    async getTopicList(req, ctx) {
+      const r = await groups.topicList(me(ctx), req.groupId, req.topicIdList);
+      return {
+        successTopicList: r.success,
+        failureTopicList: r.failure.map((topicId) => ({ topicId, code: GROUP_NOT_FOUND, message: messageOf(GROUP_NOT_FOUND) })),
+      };
     },
   };
 }

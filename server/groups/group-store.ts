@@ -66,6 +66,46 @@ export interface GroupBanTable {
   until: number;
 }
 
+export interface GroupTopicTable {
+  group_id: string;
+  topic_id: string;
+  name: string;
+  avatar: string;
+  introduction: string;
+  notification: string;
+  custom_data: string;
+  mute_all: number;
+  create_time: number;
+}
+
+export interface TopicRecord {
+  groupId: string;
+  topicId: string;
+  name: string;
+  avatar: string;
+  introduction: string;
+  notification: string;
+  customData: string;
+  muteAll: boolean;
+  createTime: number;
+}
+
+export type TopicPatch = Partial<Pick<TopicRecord, "name" | "avatar" | "introduction" | "notification" | "customData" | "muteAll">>;
+
+function topicOf(row: GroupTopicTable): TopicRecord {
+  return {
+    groupId: row.group_id,
+    topicId: row.topic_id,
+    name: row.name,
+    avatar: row.avatar,
+    introduction: row.introduction,
+    notification: row.notification,
+    customData: row.custom_data,
+    muteAll: Number(row.mute_all) !== 0,
+    createTime: Number(row.create_time),
+  };
+}
+
 export interface GroupPinTable {
   group_id: string;
   seq: number;
@@ -93,6 +133,7 @@ export interface GroupTables {
   grp_counter: GroupCounterTable;
   grp_mark: GroupMarkTable;
   grp_pin: GroupPinTable;
+  grp_topic: GroupTopicTable;
 }
 
 export interface CustomField {
@@ -241,6 +282,13 @@ export interface GroupStore {
   banUntil(ex: Executor, groupId: string, userId: string): Promise<number>;
   ban(trx: Tx, groupId: string, userIds: readonly string[], untilMs: number): Promise<void>;
 
+  /** A community's topics (all, or the named ones), by ID. */
+  topics(ex: Executor, groupId: string, topicIds: readonly string[] | undefined, limit: number): Promise<TopicRecord[]>;
+  /** Creates a topic; false when its ID is taken. */
+  insertTopic(trx: Tx, topic: TopicRecord): Promise<boolean>;
+  updateTopic(trx: Tx, groupId: string, topicId: string, patch: TopicPatch): Promise<TopicRecord | undefined>;
+  /** Deletes topics; returns the IDs deleted. */
+  deleteTopics(trx: Tx, groupId: string, topicIds: readonly string[]): Promise<string[]>;
   /** The pinned messages of a group, by sequence. */
   pins(ex: Executor, groupId: string, limit: number): Promise<{ seq: number; pinnerId: string; time: number }[]>;
   /** Pins (or, with `pinnerId` undefined, unpins) a message; returns whether anything changed. */
@@ -311,7 +359,7 @@ export function createGroupStore(db: Db): GroupStore {
       return groupOf(row);
     },
     async remove(trx, groupId) {
-      for (const table of ["grp_member", "grp_application", "grp_ban", "grp_counter", "grp_mark", "grp_pin", "grp"] as const) {
+      for (const table of ["grp_member", "grp_application", "grp_ban", "grp_counter", "grp_mark", "grp_pin", "grp_topic", "grp"] as const) {
         await trx.deleteFrom(table).where("group_id", "=", groupId).execute();
       }
     },
@@ -525,6 +573,51 @@ export function createGroupStore(db: Db): GroupStore {
         .execute();
     },
 
+    async topics(ex, groupId, topicIds, limit) {
+      let q = ex.selectFrom("grp_topic").selectAll().where("group_id", "=", groupId);
+      if (topicIds) {
+        if (topicIds.length === 0) return [];
+        q = q.where(inList(db.engine, "topic_id", topicIds));
+      }
+      return (await q.orderBy("topic_id").limit(limit).execute()).map(topicOf);
+    },
+    async insertTopic(trx, t) {
+      const rows = await trx
+        .insertInto("grp_topic")
+        .values({
+          group_id: t.groupId,
+          topic_id: t.topicId,
+          name: t.name,
+          avatar: t.avatar,
+          introduction: t.introduction,
+          notification: t.notification,
+          custom_data: t.customData,
+          mute_all: t.muteAll ? 1 : 0,
+          create_time: t.createTime,
+        })
+        .onConflict((oc) => oc.columns(["group_id", "topic_id"]).doNothing())
+        .returning("topic_id")
+        .execute();
+      return rows.length === 1;
+    },
+    async updateTopic(trx, groupId, topicId, patch) {
+      const set: Partial<GroupTopicTable> = {};
+      if (patch.name !== undefined) set.name = patch.name;
+      if (patch.avatar !== undefined) set.avatar = patch.avatar;
+      if (patch.introduction !== undefined) set.introduction = patch.introduction;
+      if (patch.notification !== undefined) set.notification = patch.notification;
+      if (patch.customData !== undefined) set.custom_data = patch.customData;
+      if (patch.muteAll !== undefined) set.mute_all = patch.muteAll ? 1 : 0;
+      const q = Object.keys(set).length > 0 ? trx.updateTable("grp_topic").set(set) : trx.updateTable("grp_topic").set({ topic_id: topicId });
+      const row = await q.where("group_id", "=", groupId).where("topic_id", "=", topicId).returningAll().executeTakeFirst();
+      return row && topicOf(row);
+    },
+    async deleteTopics(trx, groupId, topicIds) {
+      if (topicIds.length === 0) return [];
+      const rows = await trx.deleteFrom("grp_topic").where("group_id", "=", groupId).where(inList(db.engine, "topic_id", topicIds)).returning("topic_id").execute();
+      const gone = new Set(rows.map((r) => r.topic_id));
+      return topicIds.filter((id) => gone.has(id));
+    },
     async pins(ex, groupId, limit) {
       const rows = await ex.selectFrom("grp_pin").selectAll().where("group_id", "=", groupId).orderBy("seq").limit(limit).execute();
       return rows.map((r) => ({ seq: Number(r.seq), pinnerId: r.pinner_id, time: Number(r.time) }));

@@ -24,7 +24,8 @@ import type { ProfileSource } from "../conversations/conversations.js";
 import type { EventBus } from "../events/event-bus.js";
 import { chatError } from "../rpc/chat-error.js";
 import type { Executor, Tx } from "../storage/db.js";
-import type { ApplicationRecord, CustomField, GroupRecord, GroupStore, MemberPatch, MemberRecord, NewMember } from "./group-store.js";
+import type { ApplicationRecord, CustomField, GroupRecord, GroupStore, MemberPatch, MemberRecord, NewMember, TopicRecord } from "./group-store.js";
+import { TopicSchema, TopicSelfInfoSchema, type Topic } from "../../gen/chatwire/v1/community_pb.js";
 
 export const GROUP_INVALID_PARAMETER = 10004;
 export const NO_PERMISSION = 10007;
@@ -102,6 +103,11 @@ const NOTICE = {
 } as const;
 const MARKS_PER_GROUP = 10;
 const PINS_PER_GROUP = 10;
+const TOPICS_PER_COMMUNITY = 100;
+const TOPIC_NAME_BYTES = 150;
+const TOPIC_ID_BYTES = 128;
+const TOPIC_CUSTOM_DATA_BYTES = 256;
+const ILLEGAL_TOPIC_ID = 3021;
 
 const utf8 = (s: string) => Buffer.byteLength(s, "utf8");
 
@@ -729,6 +735,124 @@ export class Groups {
       await this.notify([app.applicant], agreed ? NOTICE.ACCEPTED : NOTICE.REJECTED, group, userId, req.handleMessage);
     }
     return this.profileOf(group, self);
+  }
+
+  // ---- communities and topics
+
+  /** The topic-enabled communities the caller has joined (GetGroupList leaves them out). */
+  async joinedCommunities(userId: string): Promise<Group[]> {
+    const rows = await this.store.groupsOf(this.store.db.kysely, userId, this.limits.joinedGroupsPerUser + 16);
+    return rows.filter((r) => r.group.type === COMMUNITY && r.group.supportTopic).map((r) => this.profileOf(r.group, r.member));
+  }
+
+  /** A topic-enabled community the caller belongs to, with its membership; `manage` asks for the owner or an admin. */
+  private async community(ex: Executor, userId: string, groupId: string, manage: boolean): Promise<{ group: GroupRecord; self: MemberRecord }> {
+    const group = await this.groupOrFail(ex, groupId);
+    if (group.type !== COMMUNITY || !group.supportTopic) throw invalid("not a topic-enabled community");
+    const self = await this.memberOrFail(ex, groupId, userId);
+    if (manage && self.role !== OWNER && self.role !== ADMIN) throw chatError(NO_PERMISSION, "only the owner or an admin manages topics");
+    return { group, self };
+  }
+
+  private topicOf(t: TopicRecord): Topic {
+    return create(TopicSchema, {
+      topicId: t.topicId,
+      topicName: t.name,
+      avatar: t.avatar,
+      introduction: t.introduction,
+      notification: t.notification,
+      unreadCount: 0,
+      muteAllMembers: t.muteAll,
+      customData: t.customData,
+      lastMessage: create(GroupLastMessageSchema, {}),
+      selfInfo: create(TopicSelfInfoSchema, { messageRemindType: MessageRemindType.ACPT_AND_NOTE }),
+      nextMessageSeq: 1n,
+    });
+  }
+
+  private checkTopicFields(t: { topicName?: string; avatar?: string; introduction?: string; notification?: string; customData?: string }): void {
+    if (t.topicName !== undefined && (t.topicName.length === 0 || utf8(t.topicName) > TOPIC_NAME_BYTES)) throw invalid(`topicName is 1 to ${TOPIC_NAME_BYTES} bytes`);
+    if (t.avatar !== undefined && utf8(t.avatar) > 100) throw invalid("avatar exceeds 100 bytes");
+    if (t.introduction !== undefined && utf8(t.introduction) > INTRODUCTION_BYTES) throw invalid(`introduction exceeds ${INTRODUCTION_BYTES} bytes`);
+    if (t.notification !== undefined && utf8(t.notification) > NOTE_BYTES) throw invalid(`notification exceeds ${NOTE_BYTES} bytes`);
+    if (t.customData !== undefined && utf8(t.customData) > TOPIC_CUSTOM_DATA_BYTES) throw invalid(`customData exceeds ${TOPIC_CUSTOM_DATA_BYTES} bytes`);
+  }
+
+  async createTopic(userId: string, req: { groupId: string; topicName: string; topicId: string; avatar: string; notification: string; introduction: string; customData: string }): Promise<string> {
+    this.checkTopicFields(req);
+    const prefix = `${req.groupId}@TOPIC#_`;
+    if (req.topicId && (!req.topicId.startsWith(prefix) || req.topicId.length === prefix.length || utf8(req.topicId) > TOPIC_ID_BYTES)) {
+      throw chatError(ILLEGAL_TOPIC_ID, `a custom topic ID is "${prefix}<ID>", at most ${TOPIC_ID_BYTES} bytes`);
+    }
+    const now = this.nowMs();
+    const { topicId, recipients } = await this.store.db.transact(async (trx) => {
+      await this.community(trx, userId, req.groupId, true);
+      if ((await this.store.topics(trx, req.groupId, undefined, TOPICS_PER_COMMUNITY + 1)).length >= TOPICS_PER_COMMUNITY) {
+        throw invalid(`at most ${TOPICS_PER_COMMUNITY} topics a community`);
+      }
+      for (let attempt = 0; ; attempt++) {
+        const topicId = req.topicId || `${prefix}${newGroupId(WORK).slice(6)}`;
+        const inserted = await this.store.insertTopic(trx, {
+          groupId: req.groupId,
+          topicId,
+          name: req.topicName,
+          avatar: req.avatar,
+          introduction: req.introduction,
+          notification: req.notification,
+          customData: req.customData,
+          muteAll: false,
+          createTime: now,
+        });
+        if (inserted) return { topicId, recipients: await this.allMemberIds(trx, req.groupId) };
+        if (req.topicId || attempt >= 3) throw chatError(ILLEGAL_TOPIC_ID, "the topic ID is in use");
+      }
+    });
+    this.deps.bus.publish(recipients, { case: "topicCreated", value: { $typeName: "chatwire.v1.TopicCreated", groupId: req.groupId, topicId } });
+    return topicId;
+  }
+
+  async deleteTopics(userId: string, groupId: string, topicIds: readonly string[]): Promise<{ success: string[]; failure: string[] }> {
+    if (topicIds.length > TOPICS_PER_COMMUNITY) throw invalid(`at most ${TOPICS_PER_COMMUNITY} topics a call`);
+    const { deleted, wanted, recipients } = await this.store.db.transact(async (trx) => {
+      await this.community(trx, userId, groupId, true);
+      const wanted = topicIds.length > 0 ? [...new Set(topicIds)] : (await this.store.topics(trx, groupId, undefined, TOPICS_PER_COMMUNITY)).map((t) => t.topicId);
+      const deleted = await this.store.deleteTopics(trx, groupId, wanted);
+      return { deleted, wanted, recipients: deleted.length > 0 ? await this.allMemberIds(trx, groupId) : [] };
+    });
+    if (deleted.length > 0) {
+      this.deps.bus.publish(recipients, { case: "topicDeleted", value: { $typeName: "chatwire.v1.TopicDeleted", groupId, topicIdList: deleted } });
+    }
+    return { success: deleted, failure: wanted.filter((id) => !deleted.includes(id)) };
+  }
+
+  async updateTopic(userId: string, req: { groupId: string; topicId: string; topicName?: string; avatar?: string; notification?: string; introduction?: string; customData?: string; muteAllMembers?: boolean }): Promise<Topic> {
+    this.checkTopicFields(req);
+    const { topic, recipients } = await this.store.db.transact(async (trx) => {
+      await this.community(trx, userId, req.groupId, true);
+      const topic = await this.store.updateTopic(trx, req.groupId, req.topicId, {
+        name: req.topicName,
+        avatar: req.avatar,
+        notification: req.notification,
+        introduction: req.introduction,
+        customData: req.customData,
+        muteAll: req.muteAllMembers,
+      });
+      if (!topic) throw chatError(GROUP_NOT_FOUND, "no such topic");
+      return { topic, recipients: (await this.allMemberIds(trx, req.groupId)).filter((id) => id !== userId) };
+    });
+    const view = this.topicOf(topic);
+    if (recipients.length > 0) this.deps.bus.publish(recipients, { case: "topicUpdated", value: { $typeName: "chatwire.v1.TopicUpdated", groupId: req.groupId, topic: view } });
+    return view;
+  }
+
+  async topicList(userId: string, groupId: string, topicIds: readonly string[]): Promise<{ success: Topic[]; failure: string[] }> {
+    if (topicIds.length > TOPICS_PER_COMMUNITY) throw invalid(`at most ${TOPICS_PER_COMMUNITY} topics a call`);
+    const ex = this.store.db.kysely;
+    await this.community(ex, userId, groupId, false);
+    const wanted = [...new Set(topicIds)];
+    const topics = await this.store.topics(ex, groupId, wanted.length > 0 ? wanted : undefined, TOPICS_PER_COMMUNITY);
+    const found = new Set(topics.map((t) => t.topicId));
+    return { success: topics.map((t) => this.topicOf(t)), failure: wanted.filter((id) => !found.has(id)) };
   }
 
   // ---- pinned messages

@@ -207,6 +207,7 @@ export class Messages {
     let nameCard = "";
     if (groupId !== undefined) {
       if (groupId.includes("@TOPIC#")) throw chatError(990001, "topic messages come with communities");
+      if (input.receiverList.length > 0) throw chatError(990001, "targeted group messages (receiverList) are not served yet");
       const check = await (this.deps.groups ?? noGroups).senderOf(groupId, sender);
       if (check.code !== 0) throw chatError(check.code);
       nameCard = check.nameCard;

@@ -77,6 +77,23 @@ export const groups: Migration = {
         .addPrimaryKeyConstraint("grp_ban_pk", ["group_id", "user_id"]),
     ).execute();
 
+    // Topics of topic-enabled communities.
+    await keyedTable(
+      db,
+      db.schema
+        .createTable("grp_topic")
+        .addColumn("group_id", idType(db), (c) => c.notNull())
+        .addColumn("topic_id", idType(db), (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("avatar", "text", (c) => c.notNull())
+        .addColumn("introduction", "text", (c) => c.notNull())
+        .addColumn("notification", "text", (c) => c.notNull())
+        .addColumn("custom_data", "text", (c) => c.notNull())
+        .addColumn("mute_all", "bigint", (c) => c.notNull())
+        .addColumn("create_time", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("grp_topic_pk", ["group_id", "topic_id"]),
+    ).execute();
+
     // Pinned group messages, by sequence.
     await keyedTable(
       db,
