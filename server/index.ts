@@ -35,7 +35,7 @@ import { createConversationStore } from "./conversations/conversation-store.js";
 import { Conversations, type GroupDirectory, type ProfileSource } from "./conversations/conversations.js";
 import { createMessageHandlers, createReadReceiptHandlers } from "./messages/message-handlers.js";
 import { createMessageStore } from "./messages/message-store.js";
-import { allowAll, Messages } from "./messages/messages.js";
+import { allowAll, Messages, type GroupHead } from "./messages/messages.js";
 import type { Message } from "../gen/chatwire/v1/message_pb.js";
 import { isSendMessageRequest, serveSendMessage } from "./messages/send-message-fast-path.js";
 import { createCommunityHandlers, createGroupAttributeHandlers, createGroupHandlers, createGroupMemberHandlers } from "./groups/group-handlers.js";
@@ -172,6 +172,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     tips: (groupId, operatorId, tip, recipients): Promise<unknown> => messages.groupTip(groupId, operatorId, tip, recipients),
     notices: (userIds, notice): Promise<unknown> => messages.groupSystemNotice(userIds, notice),
     messageAt: (groupId, seq): Promise<Message | undefined> => messages.groupMessage(groupId, seq),
+    heads: (groupIds): Promise<Map<string, GroupHead>> => messages.groupHeads(groupIds),
   });
   const groups: GroupDirectory = {
     exists: (groupId) => groupDomain.exists(groupId),

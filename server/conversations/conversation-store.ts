@@ -256,6 +256,8 @@ export interface ConversationStore {
    * showing it again); returns each row's remind type by `rowKey(userId, conversationId)`.
    */
   recordMany(trx: Tx, rows: readonly ParticipantRow[]): Promise<Map<string, number>>;
+  /** The heads of several conversations (those without a message are left out). */
+  heads(convs: readonly string[]): Promise<Map<string, ConversationHead>>;
   /** The head of a conversation (all zero before its first message). */
   head(conv: string, e?: Executor): Promise<ConversationHead>;
   /**
@@ -393,6 +395,16 @@ export function createConversationStore(db: Db): ConversationStore {
           own_count = conversation.own_count + excluded.own_count
         returning user_id, conversation_id, remind_type`.execute(trx);
       return new Map(rows.map((r) => [rowKey(r.user_id, r.conversation_id), Number(r.remind_type)]));
+    },
+    async heads(convs) {
+      if (convs.length === 0) return new Map();
+      const rows = await db.kysely.selectFrom("conversation_head").selectAll().where(inList(db.engine, "conv", convs)).execute();
+      return new Map(
+        rows.map((row) => [
+          row.conv,
+          { lastSeq: Number(row.last_seq), countable: Number(row.countable), lastMsgSeq: Number(row.last_msg_seq), lastTime: Number(row.last_time) },
+        ]),
+      );
     },
     async head(conv, e = db.kysely) {
       const row = await e.selectFrom("conversation_head").selectAll().where("conv", "=", conv).executeTakeFirst();

@@ -124,6 +124,8 @@ export interface GroupDeps {
   tips?(groupId: string, operatorId: string, tip: GroupTip, recipients: readonly string[]): Promise<unknown>;
   /** Sends a group system notice to each user's @TIM#SYSTEM conversation (messages' seam). */
   notices?(userIds: readonly string[], notice: { operationType: number; groupId: string; groupName: string; groupType: number; operatorId: string; handleMessage?: string }): Promise<unknown>;
+  /** Each group's next message sequence and last message (messages' seam, for profiles and lists). */
+  heads?(groupIds: readonly string[]): Promise<Map<string, { nextSeq: number; last?: { time: number; seq: number; from: string; forShow: string } }>>;
   /** A stored message of the group by its sequence, as members see it (messages' seam, for pins). */
   messageAt?(groupId: string, seq: number): Promise<Message | undefined>;
   /** Whether a group ID has message history (a dismissed group's): such an ID is not given to a new group. */
@@ -321,6 +323,26 @@ export class Groups {
     });
   }
 
+  /** Fills in each group's last message and next message sequence from its history. */
+  private async withHeads(groups: Group[]): Promise<Group[]> {
+    if (!this.deps.heads || groups.length === 0) return groups;
+    const heads = await this.deps.heads(groups.map((g) => g.groupId));
+    for (const g of groups) {
+      const head = heads.get(g.groupId);
+      if (!head) continue;
+      g.nextMessageSeq = BigInt(head.nextSeq);
+      if (head.last) {
+        g.lastMessage = create(GroupLastMessageSchema, {
+          lastTime: BigInt(head.last.time),
+          lastSequence: BigInt(head.last.seq),
+          fromAccount: head.last.from,
+          messageForShow: head.last.forShow,
+        });
+      }
+    }
+    return groups;
+  }
+
   // ---- announcing
 
   /** Sends each user its whole group list, after every earlier announcement of this process. */
@@ -496,10 +518,12 @@ export class Groups {
 
   async listOf(userId: string, filter: readonly GroupProfileField[]): Promise<Group[]> {
     const rows = await this.store.groupsOf(this.store.db.kysely, userId, this.limits.joinedGroupsPerUser + 16);
-    return rows
-      .filter((r) => isTypeListed(r.group))
-      .sort((a, b) => a.member.joinTime - b.member.joinTime || (a.group.groupId < b.group.groupId ? -1 : 1))
-      .map((r) => this.listEntryOf(r.group, r.member, filter));
+    return this.withHeads(
+      rows
+        .filter((r) => isTypeListed(r.group))
+        .sort((a, b) => a.member.joinTime - b.member.joinTime || (a.group.groupId < b.group.groupId ? -1 : 1))
+        .map((r) => this.listEntryOf(r.group, r.member, filter)),
+    );
   }
 
   async profile(userId: string, groupId: string, groupFilter: readonly string[], memberFilter: readonly string[]): Promise<Group> {
@@ -507,7 +531,8 @@ export class Groups {
     const group = await this.groupOrFail(ex, groupId);
     const self = await this.store.member(ex, groupId, userId);
     if (!self && group.type === WORK) throw chatError(NO_PERMISSION, "only members see a Work group's profile");
-    return this.profileOf(group, self, { group: groupFilter, member: memberFilter });
+    const [profile] = await this.withHeads([this.profileOf(group, self, { group: groupFilter, member: memberFilter })]);
+    return profile!;
   }
 
   async updateProfile(userId: string, req: {
@@ -742,7 +767,7 @@ export class Groups {
   /** The topic-enabled communities the caller has joined (GetGroupList leaves them out). */
   async joinedCommunities(userId: string): Promise<Group[]> {
     const rows = await this.store.groupsOf(this.store.db.kysely, userId, this.limits.joinedGroupsPerUser + 16);
-    return rows.filter((r) => r.group.type === COMMUNITY && r.group.supportTopic).map((r) => this.profileOf(r.group, r.member));
+    return this.withHeads(rows.filter((r) => r.group.type === COMMUNITY && r.group.supportTopic).map((r) => this.profileOf(r.group, r.member)));
   }
 
   /** A topic-enabled community the caller belongs to, with its membership; `manage` asks for the owner or an admin. */

@@ -35,7 +35,7 @@ import { chatError, messageOf } from "../rpc/chat-error.js";
 import type { Session } from "../sessions/session.js";
 import type { Db, Tx } from "../storage/db.js";
 import { MessageFlag, type MessageStore, type StoredMessage } from "./message-store.js";
-import { decodeMessage, elemTypeOfPayload, viewFor, type ViewContext } from "./message-view.js";
+import { decodeMessage, elemTypeOfPayload, messageForShow, viewFor, type ViewContext } from "./message-view.js";
 
 const INVALID_CONV_TYPE = 2106;
 const REVOKE_FAILED = 2110;
@@ -65,6 +65,12 @@ export interface SendPolicy {
 }
 
 export const allowAll: SendPolicy = { check: async () => 0 };
+
+/** A group's next message sequence and last message, for group profiles. */
+export interface GroupHead {
+  nextSeq: number;
+  last?: { time: number; seq: number; from: string; forShow: string };
+}
 
 /** A group system notice (GroupSystemNoticePayload; operation types as the proto numbers them). */
 export interface GroupSystemNotice {
@@ -368,6 +374,23 @@ export class Messages {
     const to = recipients.filter((id) => !discarding.has(id));
     if (to.length > 0) this.deps.bus.publish(to, received([sent]));
     return sent;
+  }
+
+  /** Each group's next message sequence and last message (groups without messages are left out). */
+  async groupHeads(groupIds: readonly string[]): Promise<Map<string, GroupHead>> {
+    const heads = await this.deps.conversations.store.heads(groupIds.map(groupKey));
+    const lasts = await this.deps.store.bySeqs([...heads].filter(([, h]) => h.lastMsgSeq > 0).map(([conv, h]) => ({ conv, seq: h.lastMsgSeq })));
+    const lastByConv = new Map(lasts.map((m) => [m.conv, m]));
+    const out = new Map<string, GroupHead>();
+    for (const [conv, head] of heads) {
+      const stored = lastByConv.get(conv);
+      const last = stored && decodeMessage(stored);
+      out.set(conv.slice("grp:".length), {
+        nextSeq: head.lastSeq + 1,
+        last: last && { time: Number(last.time), seq: stored!.seq, from: last.from, forShow: messageForShow(last) },
+      });
+    }
+    return out;
   }
 
   /** A stored group message by its sequence, as members see it; undefined when there is none. */
