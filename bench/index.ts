@@ -1,6 +1,7 @@
 // `npm run bench`: the hot paths, each against a server in its own process, and the package's figures. Not a test:
-// it prints figures. `npm run bench -- package` (or fanout, login, messages, login-history, follow-paging) runs one part.
+// it prints figures. `npm run bench -- package` (or fanout, group, login, messages, login-history, follow-paging) runs one part.
 import { benchFollowPaging } from "./follow-paging.js";
+import { benchGroupFanout } from "./group-fanout.js";
 import { benchLogin } from "./login.js";
 import { benchLoginHistory } from "./login-history.js";
 import { benchMessages } from "./messages-c2c.js";
@@ -9,6 +10,7 @@ import { benchPresenceFanout } from "./presence-fanout.js";
 
 const parts = {
   fanout: benchPresenceFanout,
+  group: benchGroupFanout,
   login: benchLogin,
   messages: benchMessages,
   "login-history": benchLoginHistory,

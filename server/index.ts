@@ -35,7 +35,6 @@ import { createConversationStore } from "./conversations/conversation-store.js";
 import { Conversations, type GroupDirectory } from "./conversations/conversations.js";
 import { createMessageHandlers, createReadReceiptHandlers } from "./messages/message-handlers.js";
 import { createMessageStore } from "./messages/message-store.js";
-import { Messages } from "./messages/messages.js";
 import { Blacklist } from "./relationships/blacklist.js";
 import { createFollowHandlers } from "./relationships/follow-handlers.js";
 import { createFollowStore } from "./relationships/follow-store.js";
@@ -48,8 +47,10 @@ import { createRelationshipAdminHandlers } from "./relationships/relationship-ad
 import { createProfileStore } from "./relationships/profile-store.js";
 import { Profiles } from "./relationships/profiles.js";
 import { createSendPolicy } from "./relationships/send-policy.js";
+import { Messages, type GroupHead } from "./messages/messages.js";
+import type { Message } from "../gen/chatwire/v1/message_pb.js";
 import { isSendMessageRequest, serveSendMessage } from "./messages/send-message-fast-path.js";
-import { createGroupAttributeHandlers, createGroupHandlers, createGroupMemberHandlers } from "./groups/group-handlers.js";
+import { createCommunityHandlers, createGroupAttributeHandlers, createGroupHandlers, createGroupMemberHandlers } from "./groups/group-handlers.js";
 import { createGroupStore } from "./groups/group-store.js";
 import { Groups } from "./groups/groups.js";
 import { createLocalFileStore } from "./files/file-storage.js";
@@ -210,13 +211,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     friendListChanged: (userIds) => friends.friendListsChanged(userIds),
   });
-  const groupDomain = new Groups({
+  const conversationStore = createConversationStore(db);
+  const groupDomain: Groups = new Groups({
     store: createGroupStore(db),
     accounts,
     profiles,
     bus,
     clock,
     isOnline: (userId) => sessions.hasSessions(userId),
+    onJoined: (trx, groupId, userIds, nowMs) => conversationStore.joinGroup(trx, groupId, userIds, nowMs),
+    hasHistory: async (groupId) => (await conversationStore.head(`grp:${groupId}`)).lastSeq > 0,
+    // Messages is made below; tips reach it once it exists (no group call can come before the server listens).
+    tips: (groupId, operatorId, tip, recipients): Promise<unknown> => messages.groupTip(groupId, operatorId, tip, recipients),
+    notices: (userIds, notice): Promise<unknown> => messages.groupSystemNotice(userIds, notice),
+    messageAt: (groupId, seq): Promise<Message | undefined> => messages.groupMessage(groupId, seq),
+    heads: (groupIds): Promise<Map<string, GroupHead>> => messages.groupHeads(groupIds),
   });
   const groups: GroupDirectory = {
     exists: (groupId) => groupDomain.exists(groupId),
@@ -225,7 +234,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const messageStore = createMessageStore(db);
   const conversations: Conversations = new Conversations({
     db,
-    store: createConversationStore(db),
+    store: conversationStore,
     messages: messageStore,
     accounts,
     profiles,
@@ -234,13 +243,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     options: config.conversations,
   });
-  const messages = new Messages({
+  const messages: Messages = new Messages({
     db,
     store: messageStore,
     conversations,
     accounts,
     profiles,
     policy: createSendPolicy(profileStore, friendStore, config.relationships),
+    groups: {
+      senderOf: (groupId, userId) => groupDomain.senderOf(groupId, userId),
+      memberIds: (groupId) => groupDomain.memberIds(groupId),
+      isMember: (groupId, userId) => groupDomain.isMember(groupId, userId),
+      isManager: (groupId, userId) => groupDomain.isManager(groupId, userId),
+    },
     bus,
     clock,
     isOnline: (userId) => sessions.hasSessions(userId),
@@ -321,6 +336,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     signaling: createSignalingHandlers(signaling),
     follow: createFollowHandlers(follows),
     relationshipAdmin: createRelationshipAdminHandlers({ accounts, profiles, friends }),
+    community: createCommunityHandlers(groupDomain),
   };
   const limiter = new RateLimiter(clock);
   const sendFastPath = { sessions, messages, limiter, onUnexpected: logFailure("messages: send") };

@@ -110,6 +110,7 @@ export const errorMessages: Readonly<Record<number, string>> = {
   10009: "The owner cannot leave the group: transfer the ownership or dismiss it.",
   10010: "The group does not exist or was dismissed.",
   10014: "The group is full.",
+  10017: "The sender is muted in this group.",
   10019: "A user ID to add is not a valid account.",
   10021: "The group ID is already in use.",
   10035: "AVChatRoom does not support deleting messages.",

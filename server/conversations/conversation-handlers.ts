@@ -37,7 +37,10 @@ export function createConversationHandlers(conversations: Conversations, message
     },
     async setMessageRemindType(req, ctx) {
       const userId = sessionOf(ctx).userId;
-      if (req.groupId) return conversations.setGroupRemindType(userId, req.groupId);
+      if (req.groupId) {
+        await conversations.setGroupRemindType(userId, req.groupId, req.messageRemindType);
+        return { successUserIdList: [], failureUserIdList: [], groupId: req.groupId, messageRemindType: req.messageRemindType };
+      }
       if (req.userIdList.length === 0) throw chatError(INVALID_PARAMETER, "groupID or userIDList is required");
       const result = await conversations.setC2CRemindType(userId, req.userIdList, req.messageRemindType);
       return {

@@ -6,7 +6,7 @@
 // conversation's messages that count toward unread; a user's unread count is `countable - read_ordinal -
 // own_count` (`read_ordinal`: `countable` when the user last read; `own_count`: the user's own countable messages
 // since). A message never writes a row per member; a C2C message updates its two participants' rows (the list is
-// ordered by them), a group message (later) only the sender's.
+// ordered by them), a group message only the sender's: every member's group row follows the shared head (toRecord).
 import { sql } from "kysely";
 import type { Db, Executor, Tx } from "../storage/db.js";
 import { inList, rowsOf } from "../storage/sql-helpers.js";
@@ -168,7 +168,28 @@ export interface ReceiveOpt {
 
 type Row = ConversationTable & { h_last_seq: number | null; h_countable: number | null; h_last_msg_seq: number | null; h_last_time: number | null };
 
+/** Group conversation rows: `GROUP…` IDs, stored under `grp:` keys. */
+const GROUP_IDS_FROM = "GROUP";
+const GROUP_IDS_TO = "GROUQ";
+/** The most group conversations a list reads besides the recent ones (a user's joined groups are bounded lower). */
+const GROUP_ROWS_MAX = 1000;
+
 function toRecord(row: Row): ConversationRecord {
+  const record = plainRecord(row);
+  if (!row.conv.startsWith("grp:")) return record;
+  // A group message updates only its sender's row: every member's view of the group conversation follows the
+  // shared head. It shows once a message came after the member's read position (joining sets it), its last
+  // message is the group's, and it orders by the group's last message time.
+  const head = record.head;
+  if (head.lastSeq > record.readSeq) record.visible = true;
+  if (head.lastMsgSeq > record.clearedSeq) {
+    record.lastSeq = head.lastMsgSeq;
+    record.sortTime = Math.max(record.sortTime, head.lastTime);
+  }
+  return record;
+}
+
+function plainRecord(row: Row): ConversationRecord {
   return {
     userId: row.user_id,
     conversationId: row.conversation_id,
@@ -235,6 +256,8 @@ export interface ConversationStore {
    * showing it again); returns each row's remind type by `rowKey(userId, conversationId)`.
    */
   recordMany(trx: Tx, rows: readonly ParticipantRow[]): Promise<Map<string, number>>;
+  /** The heads of several conversations (those without a message are left out). */
+  heads(convs: readonly string[]): Promise<Map<string, ConversationHead>>;
   /** The head of a conversation (all zero before its first message). */
   head(conv: string, e?: Executor): Promise<ConversationHead>;
   /**
@@ -248,6 +271,13 @@ export interface ConversationStore {
   list(userId: string, limit: number): Promise<ConversationRecord[]>;
   /** Every visible conversation of the user, for totals and filters (bounded by what the user holds). */
   all(userId: string): Promise<ConversationRecord[]>;
+  /**
+   * Gives users who joined a group their row of its conversation, read up to the group's current head (hidden until
+   * a message comes); a rejoining user's read position moves to now.
+   */
+  joinGroup(trx: Tx, groupId: string, userIds: readonly string[], nowMs: number): Promise<void>;
+  /** The users holding conversation `conversationId` with this remind type (a group's members who discard it). */
+  usersWithRemind(conversationId: string, remindType: number): Promise<Set<string>>;
   /** Creates the row if missing (visible), else leaves it; returns it. */
   ensure(trx: Tx, row: ConversationTable): Promise<void>;
   update(trx: Tx, userId: string, conversationId: string, patch: ConversationPatch): Promise<void>;
@@ -366,6 +396,16 @@ export function createConversationStore(db: Db): ConversationStore {
         returning user_id, conversation_id, remind_type`.execute(trx);
       return new Map(rows.map((r) => [rowKey(r.user_id, r.conversation_id), Number(r.remind_type)]));
     },
+    async heads(convs) {
+      if (convs.length === 0) return new Map();
+      const rows = await db.kysely.selectFrom("conversation_head").selectAll().where(inList(db.engine, "conv", convs)).execute();
+      return new Map(
+        rows.map((row) => [
+          row.conv,
+          { lastSeq: Number(row.last_seq), countable: Number(row.countable), lastMsgSeq: Number(row.last_msg_seq), lastTime: Number(row.last_time) },
+        ]),
+      );
+    },
     async head(conv, e = db.kysely) {
       const row = await e.selectFrom("conversation_head").selectAll().where("conv", "=", conv).executeTakeFirst();
       return row
@@ -397,7 +437,7 @@ export function createConversationStore(db: Db): ConversationStore {
       return (rows as Row[]).map(toRecord);
     },
     async list(userId, limit) {
-      const [pinned, recent] = await Promise.all([
+      const [pinned, recent, groups] = await Promise.all([
         selectRows(db.kysely).where("c.user_id", "=", userId).where("c.pinned", "=", 1).where("c.visible", "=", 1).execute(),
         selectRows(db.kysely)
           .where("c.user_id", "=", userId)
@@ -406,19 +446,61 @@ export function createConversationStore(db: Db): ConversationStore {
           .orderBy("c.conversation_id", "desc")
           .limit(limit)
           .execute(),
+        // Group conversations order by their group's head, not by the row: read them all (bounded by the groups a
+        // user may join) and merge.
+        selectRows(db.kysely)
+          .where("c.user_id", "=", userId)
+          .where("c.conversation_id", ">=", GROUP_IDS_FROM)
+          .where("c.conversation_id", "<", GROUP_IDS_TO)
+          .limit(GROUP_ROWS_MAX)
+          .execute(),
       ]);
-      const seen = new Set<string>();
-      const out: ConversationRecord[] = [];
-      for (const row of [...(pinned as Row[]), ...(recent as Row[])]) {
-        if (seen.has(row.conversation_id)) continue;
-        seen.add(row.conversation_id);
-        out.push(toRecord(row));
+      const byId = new Map<string, ConversationRecord>();
+      for (const row of [...(pinned as Row[]), ...(recent as Row[]), ...(groups as Row[])]) {
+        if (!byId.has(row.conversation_id)) byId.set(row.conversation_id, toRecord(row));
       }
-      return out;
+      const visible = [...byId.values()].filter((r) => r.visible);
+      const others = visible
+        .filter((r) => !r.pinned)
+        .sort((a, b) => b.sortTime - a.sortTime || (a.conversationId < b.conversationId ? 1 : a.conversationId > b.conversationId ? -1 : 0))
+        .slice(0, limit);
+      return [...visible.filter((r) => r.pinned), ...others];
     },
     async all(userId) {
-      const rows = await selectRows(db.kysely).where("c.user_id", "=", userId).where("c.visible", "=", 1).execute();
-      return (rows as Row[]).map(toRecord);
+      const rows = await selectRows(db.kysely)
+        .where("c.user_id", "=", userId)
+        .where((eb) => eb.or([eb("c.visible", "=", 1), eb.and([eb("c.conversation_id", ">=", GROUP_IDS_FROM), eb("c.conversation_id", "<", GROUP_IDS_TO)])]))
+        .execute();
+      return (rows as Row[]).map(toRecord).filter((r) => r.visible);
+    },
+    async usersWithRemind(conversationId, remindType) {
+      // conversation_peer serves the lookup by conversation; a group's rows number its members.
+      const rows = await db.kysely
+        .selectFrom("conversation")
+        .select("user_id")
+        .where("conversation_id", "=", conversationId)
+        .where("remind_type", "=", remindType)
+        .execute();
+      return new Set(rows.map((r) => r.user_id));
+    },
+    async joinGroup(trx, groupId, userIds, nowMs) {
+      if (userIds.length === 0) return;
+      const conv = `grp:${groupId}`;
+      const head = await this.head(conv, trx);
+      // Read up to now: a member's unread count starts at its join.
+      const rows = userIds.map((userId) => ({
+        ...newRow(userId, `GROUP${groupId}`, conv, nowMs),
+        visible: 0,
+        read_seq: head.lastSeq,
+        read_ordinal: head.countable,
+      }));
+      for (let i = 0; i < rows.length; i += 500) {
+        await trx
+          .insertInto("conversation")
+          .values(rows.slice(i, i + 500))
+          .onConflict((oc) => oc.columns(["user_id", "conversation_id"]).doUpdateSet({ read_seq: head.lastSeq, read_ordinal: head.countable, own_count: 0 }))
+          .execute();
+      }
     },
     async ensure(trx, row) {
       await trx.insertInto("conversation").values(row).onConflict((oc) => oc.columns(["user_id", "conversation_id"]).doNothing()).execute();
@@ -447,9 +529,11 @@ export function createConversationStore(db: Db): ConversationStore {
         .executeTakeFirst();
       if (!row) return undefined;
       const after = Number(row.last_seq ?? 0);
+      // A group conversation shown by its head (toRecord) stays shown once read.
+      const shown = row.conv.startsWith("grp:") && after > Number(row.read_seq) ? { visible: 1 } : {};
       await trx
         .updateTable("conversation")
-        .set({ read_seq: after, read_ordinal: Number(row.countable ?? 0), own_count: 0 })
+        .set({ read_seq: after, read_ordinal: Number(row.countable ?? 0), own_count: 0, ...shown })
         .where("user_id", "=", userId)
         .where("conversation_id", "=", conversationId)
         .execute();

@@ -33,6 +33,13 @@ const INVALID_CONV_ID = 2503;
 const INVALID_PARAMETER = 70402;
 const USER_NOT_FOUND = 70107;
 const GROUP_NOT_FOUND = 10010;
+const GROUP_NO_PERMISSION = 10007;
+const GROUP_REMIND_TYPES = new Set([
+  MessageRemindType.ACPT_AND_NOTE,
+  MessageRemindType.ACPT_NOT_NOTE,
+  MessageRemindType.DISCARD,
+  MessageRemindType.RECEIVE_WITH_OFFLINE_PUSH_EXCEPT_AT,
+]);
 const SDK_MARKS = new Set([1n, 2n, 4n, 8n]);
 
 export interface ConversationOptions {
@@ -271,10 +278,24 @@ export class Conversations {
     };
   }
 
-  async setGroupRemindType(_userId: string, groupId: string): Promise<never> {
-    // No group exists until the groups domain lands; it plugs its membership check in here.
+  /**
+   * Sets how a member receives a group's messages, on its row of the group conversation (made at its join):
+   * members only (10007), unknown groups 10010; topics are not served yet.
+   */
+  async setGroupRemindType(userId: string, groupId: string, remindType: MessageRemindType): Promise<void> {
+    if (!GROUP_REMIND_TYPES.has(remindType)) throw chatError(INVALID_PARAMETER, "messageRemindType is not a group remind type");
+    if (groupId.includes("@TOPIC#")) throw chatError(990001, "topic remind types come with communities");
     if (!(await this.deps.groups.exists(groupId))) throw chatError(GROUP_NOT_FOUND);
-    throw chatError(990001, "group remind types come with the groups domain");
+    if (!(await this.deps.groups.isMember(groupId, userId))) throw chatError(GROUP_NO_PERMISSION);
+    const conversationId = `GROUP${groupId}`;
+    const [before] = await this.deps.store.get(userId, [conversationId]);
+    await this.deps.db.transact(async (trx) => {
+      if (!before) await this.deps.store.joinGroup(trx, groupId, [userId], this.deps.clock.now());
+      await this.deps.store.update(trx, userId, conversationId, { remindType });
+    });
+    const changed = await this.reload(userId, [conversationId]);
+    const unread = before !== undefined && before.visible && unreadOf(before) > 0 && before.remindType !== remindType;
+    if (changed.length > 0 || unread) await this.announce(userId, { changed, deleted: [], unread });
   }
 
   async setReceiveOpt(userId: string, opt: ReceiveOpt): Promise<ReceiveOpt> {

@@ -118,6 +118,7 @@ export const errorCodes: Readonly<Record<number, ErrorCodeInfo>> = {
   10009: { name: "GROUP_OWNER_CANNOT_QUIT", message: "The owner cannot leave the group: transfer the ownership or dismiss it.", connectCode: "failed_precondition" },
   10010: { name: "GROUP_NOT_FOUND", message: "The group does not exist or was dismissed.", connectCode: "not_found" },
   10014: { name: "GROUP_FULL", message: "The group is full.", connectCode: "resource_exhausted" },
+  10017: { name: "GROUP_MEMBER_MUTED", message: "The sender is muted in this group.", connectCode: "permission_denied" },
   10019: { name: "GROUP_INVALID_USER_ID", message: "A user ID to add is not a valid account.", connectCode: "invalid_argument" },
   10021: { name: "GROUP_ID_IN_USE", message: "The group ID is already in use.", connectCode: "already_exists" },
   10035: { name: "GROUP_MESSAGE_DELETE_UNSUPPORTED", message: "AVChatRoom does not support deleting messages.", connectCode: "failed_precondition" },

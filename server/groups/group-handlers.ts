@@ -1,11 +1,21 @@
-// GroupService, GroupMemberService and GroupAttributeService: request in, domain call, response out. Pinned group
-// messages (they need group messages) and AVChatRoom member marks are not served yet and answer 990001.
+// GroupService, GroupMemberService, GroupAttributeService and CommunityService: request in, domain call, response out.
+import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
+import type { CommunityService } from "../../gen/chatwire/v1/community_pb.js";
 import type { GroupAttributeService } from "../../gen/chatwire/v1/group_attribute_pb.js";
 import type { GroupMemberService } from "../../gen/chatwire/v1/group_member_pb.js";
-import type { GroupService } from "../../gen/chatwire/v1/group_pb.js";
+import { GroupApplicationSchema, type GroupApplication, type GroupService } from "../../gen/chatwire/v1/group_pb.js";
+import type { Message } from "../../gen/chatwire/v1/message_pb.js";
+import { messageOf } from "../rpc/chat-error.js";
 import { sessionOf } from "../rpc/context.js";
-import type { Groups } from "./groups.js";
+import { GROUP_NOT_FOUND, type Groups } from "./groups.js";
+
+/** A join request's group system notice (operation type 1) names the application: its group and applicant. */
+function applicationOfNotice(message: Message | undefined): GroupApplication | undefined {
+  if (message?.payload.case !== "groupSystemNotice" || message.payload.value.operationType !== 1) return undefined;
+  const notice = message.payload.value;
+  return create(GroupApplicationSchema, { groupId: notice.groupProfile?.groupId ?? "", applicant: notice.operatorId, applicationType: 0 });
+}
 
 const me = (ctx: Parameters<typeof sessionOf>[0]) => sessionOf(ctx).userId;
 const counterMap = (m: Map<string, number>) => Object.fromEntries([...m].map(([k, v]) => [k, BigInt(v)]));
@@ -47,11 +57,25 @@ export function createGroupHandlers(groups: Groups): Partial<ServiceImpl<typeof 
     async changeGroupOwner(req, ctx) {
       return { group: await groups.changeOwner(me(ctx), req.groupId, req.newOwnerId) };
     },
+    async pinGroupMessage(req, ctx) {
+      await groups.pin(me(ctx), req.groupId, req.message!, req.isPinned);
+      return {};
+    },
+    async getPinnedGroupMessageList(req, ctx) {
+      return { messageList: await groups.pinned(me(ctx), req.groupId) };
+    },
     async getGroupApplicationList(_req, ctx) {
       return { applicationList: await groups.applications(me(ctx)) };
     },
     async handleGroupApplication(req, ctx) {
-      return { group: await groups.handleApplication(me(ctx), { handleAction: req.handleAction, application: req.application, hasMessage: req.message !== undefined }) };
+      return {
+        group: await groups.handleApplication(me(ctx), {
+          handleAction: req.handleAction,
+          handleMessage: req.handleMessage,
+          application: req.application ?? applicationOfNotice(req.message),
+          hasMessage: req.message !== undefined,
+        }),
+      };
     },
   };
 }
@@ -91,6 +115,10 @@ export function createGroupMemberHandlers(groups: Groups): Partial<ServiceImpl<t
     async setGroupMemberCustomField(req, ctx) {
       return groups.setMemberCustomField(me(ctx), req.groupId, req.userId, req.memberCustomField);
     },
+    async markGroupMemberList(req, ctx) {
+      const r = await groups.markMembers(me(ctx), req);
+      return { successUserIdList: r.success, failureUserIdList: r.failure };
+    },
   };
 }
 
@@ -121,6 +149,34 @@ export function createGroupAttributeHandlers(groups: Groups): Partial<ServiceImp
     },
     async getGroupCounters(req, ctx) {
       return { counters: counterMap(await groups.getCounters(me(ctx), req.groupId, req.keyList)) };
+    },
+  };
+}
+
+export function createCommunityHandlers(groups: Groups): Partial<ServiceImpl<typeof CommunityService>> {
+  return {
+    async getJoinedCommunityList(_req, ctx) {
+      return { groupList: await groups.joinedCommunities(me(ctx)) };
+    },
+    async createTopicInCommunity(req, ctx) {
+      return { topicId: await groups.createTopic(me(ctx), req) };
+    },
+    async deleteTopicFromCommunity(req, ctx) {
+      const r = await groups.deleteTopics(me(ctx), req.groupId, req.topicIdList);
+      return {
+        successTopicList: r.success.map((topicId) => ({ topicId })),
+        failureTopicList: r.failure.map((topicId) => ({ topicId, code: GROUP_NOT_FOUND, message: messageOf(GROUP_NOT_FOUND) })),
+      };
+    },
+    async updateTopicProfile(req, ctx) {
+      return { topic: await groups.updateTopic(me(ctx), req) };
+    },
+    async getTopicList(req, ctx) {
+      const r = await groups.topicList(me(ctx), req.groupId, req.topicIdList);
+      return {
+        successTopicList: r.success,
+        failureTopicList: r.failure.map((topicId) => ({ topicId, code: GROUP_NOT_FOUND, message: messageOf(GROUP_NOT_FOUND) })),
+      };
     },
   };
 }

@@ -66,6 +66,59 @@ export interface GroupBanTable {
   until: number;
 }
 
+export interface GroupTopicTable {
+  group_id: string;
+  topic_id: string;
+  name: string;
+  avatar: string;
+  introduction: string;
+  notification: string;
+  custom_data: string;
+  mute_all: number;
+  create_time: number;
+}
+
+export interface TopicRecord {
+  groupId: string;
+  topicId: string;
+  name: string;
+  avatar: string;
+  introduction: string;
+  notification: string;
+  customData: string;
+  muteAll: boolean;
+  createTime: number;
+}
+
+export type TopicPatch = Partial<Pick<TopicRecord, "name" | "avatar" | "introduction" | "notification" | "customData" | "muteAll">>;
+
+function topicOf(row: GroupTopicTable): TopicRecord {
+  return {
+    groupId: row.group_id,
+    topicId: row.topic_id,
+    name: row.name,
+    avatar: row.avatar,
+    introduction: row.introduction,
+    notification: row.notification,
+    customData: row.custom_data,
+    muteAll: Number(row.mute_all) !== 0,
+    createTime: Number(row.create_time),
+  };
+}
+
+export interface GroupPinTable {
+  group_id: string;
+  seq: number;
+  pinner_id: string;
+  time: number;
+}
+
+export interface GroupMarkTable {
+  group_id: string;
+  mark: number;
+  user_id: string;
+}
+
 export interface GroupCounterTable {
   group_id: string;
   key: string;
@@ -78,6 +131,9 @@ export interface GroupTables {
   grp_application: GroupApplicationTable;
   grp_ban: GroupBanTable;
   grp_counter: GroupCounterTable;
+  grp_mark: GroupMarkTable;
+  grp_pin: GroupPinTable;
+  grp_topic: GroupTopicTable;
 }
 
 export interface CustomField {
@@ -202,8 +258,13 @@ export interface GroupStore {
   /** Removes members; returns the IDs removed. */
   removeMembers(trx: Tx, groupId: string, userIds: readonly string[]): Promise<string[]>;
   updateMember(trx: Tx, groupId: string, userId: string, patch: MemberPatch): Promise<MemberRecord | undefined>;
-  /** One page of members in join order after ordinal `after`, optionally of one role. */
-  page(ex: Executor, groupId: string, after: number, limit: number, role?: number): Promise<MemberRecord[]>;
+  /**
+   * One page of members in join order after ordinal `after` (`newest`: in reverse join order before it, 0 for the
+   * first page), optionally of one role or with one mark.
+   */
+  page(ex: Executor, groupId: string, after: number, limit: number, filter?: { role?: number; mark?: number; newest?: boolean }): Promise<MemberRecord[]>;
+  /** Sets or removes a mark on members; returns the distinct marks the group then uses. */
+  mark(trx: Tx, groupId: string, mark: number, userIds: readonly string[], enable: boolean): Promise<number>;
   /** The user IDs of a group's members after ordinal `after`, in join order. */
   memberIds(ex: Executor, groupId: string, after: number, limit: number): Promise<{ userId: string; ord: number }[]>;
   /** A user's memberships with their groups. */
@@ -221,6 +282,17 @@ export interface GroupStore {
   banUntil(ex: Executor, groupId: string, userId: string): Promise<number>;
   ban(trx: Tx, groupId: string, userIds: readonly string[], untilMs: number): Promise<void>;
 
+  /** A community's topics (all, or the named ones), by ID. */
+  topics(ex: Executor, groupId: string, topicIds: readonly string[] | undefined, limit: number): Promise<TopicRecord[]>;
+  /** Creates a topic; false when its ID is taken. */
+  insertTopic(trx: Tx, topic: TopicRecord): Promise<boolean>;
+  updateTopic(trx: Tx, groupId: string, topicId: string, patch: TopicPatch): Promise<TopicRecord | undefined>;
+  /** Deletes topics; returns the IDs deleted. */
+  deleteTopics(trx: Tx, groupId: string, topicIds: readonly string[]): Promise<string[]>;
+  /** The pinned messages of a group, by sequence. */
+  pins(ex: Executor, groupId: string, limit: number): Promise<{ seq: number; pinnerId: string; time: number }[]>;
+  /** Pins (or, with `pinnerId` undefined, unpins) a message; returns whether anything changed. */
+  setPin(trx: Tx, groupId: string, seq: number, pinnerId: string | undefined, nowMs: number): Promise<boolean>;
   /** Writes attributes if their version is still `version`; false when they changed meanwhile. */
   writeAttrs(trx: Tx, groupId: string, attrs: Record<string, string>, version: number): Promise<boolean>;
   counters(ex: Executor, groupId: string, keys?: readonly string[]): Promise<Map<string, number>>;
@@ -287,7 +359,7 @@ export function createGroupStore(db: Db): GroupStore {
       return groupOf(row);
     },
     async remove(trx, groupId) {
-      for (const table of ["grp_member", "grp_application", "grp_ban", "grp_counter", "grp"] as const) {
+      for (const table of ["grp_member", "grp_application", "grp_ban", "grp_counter", "grp_mark", "grp_pin", "grp_topic", "grp"] as const) {
         await trx.deleteFrom(table).where("group_id", "=", groupId).execute();
       }
     },
@@ -345,6 +417,7 @@ export function createGroupStore(db: Db): GroupStore {
           .execute();
       }
       const removed = new Set(rows.map((r) => r.user_id));
+      if (rows.length > 0) await trx.deleteFrom("grp_mark").where("group_id", "=", groupId).where(inList(db.engine, "user_id", [...removed])).execute();
       return userIds.filter((id) => removed.has(id));
     },
     async updateMember(trx, groupId, userId, patch) {
@@ -362,11 +435,40 @@ export function createGroupStore(db: Db): GroupStore {
         .executeTakeFirst();
       return row && memberOf(row);
     },
-    async page(ex, groupId, after, limit, role) {
-      let q = ex.selectFrom("grp_member").selectAll().where("group_id", "=", groupId);
-      if (role !== undefined) q = q.where("role", "=", role);
-      const rows = await q.where("ord", ">", after).orderBy("ord").limit(limit).execute();
-      return rows.map(memberOf);
+    async page(ex, groupId, after, limit, filter = {}) {
+      let q = ex.selectFrom("grp_member").selectAll("grp_member").where("grp_member.group_id", "=", groupId);
+      if (filter.role !== undefined) q = q.where("grp_member.role", "=", filter.role);
+      if (filter.mark !== undefined) {
+        q = q.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom("grp_mark")
+              .select("grp_mark.user_id")
+              .whereRef("grp_mark.group_id", "=", "grp_member.group_id")
+              .whereRef("grp_mark.user_id", "=", "grp_member.user_id")
+              .where("grp_mark.mark", "=", filter.mark!),
+          ),
+        );
+      }
+      if (filter.newest) {
+        if (after > 0) q = q.where("grp_member.ord", "<", after);
+        return (await q.orderBy("grp_member.ord", "desc").limit(limit).execute()).map(memberOf);
+      }
+      return (await q.where("grp_member.ord", ">", after).orderBy("grp_member.ord").limit(limit).execute()).map(memberOf);
+    },
+    async mark(trx, groupId, mark, userIds, enable) {
+      if (userIds.length > 0) {
+        if (enable) {
+          await trx
+            .insertInto("grp_mark")
+            .values(userIds.map((user_id) => ({ group_id: groupId, mark, user_id })))
+            .onConflict((oc) => oc.columns(["group_id", "mark", "user_id"]).doNothing())
+            .execute();
+        } else {
+          await trx.deleteFrom("grp_mark").where("group_id", "=", groupId).where("mark", "=", mark).where(inList(db.engine, "user_id", userIds)).execute();
+        }
+      }
+      const rows = await trx.selectFrom("grp_mark").select("mark").distinct().where("group_id", "=", groupId).limit(1000).execute();
+      return rows.length;
     },
     async memberIds(ex, groupId, after, limit) {
       const rows = await ex
@@ -471,6 +573,68 @@ export function createGroupStore(db: Db): GroupStore {
         .execute();
     },
 
+    async topics(ex, groupId, topicIds, limit) {
+      let q = ex.selectFrom("grp_topic").selectAll().where("group_id", "=", groupId);
+      if (topicIds) {
+        if (topicIds.length === 0) return [];
+        q = q.where(inList(db.engine, "topic_id", topicIds));
+      }
+      return (await q.orderBy("topic_id").limit(limit).execute()).map(topicOf);
+    },
+    async insertTopic(trx, t) {
+      const rows = await trx
+        .insertInto("grp_topic")
+        .values({
+          group_id: t.groupId,
+          topic_id: t.topicId,
+          name: t.name,
+          avatar: t.avatar,
+          introduction: t.introduction,
+          notification: t.notification,
+          custom_data: t.customData,
+          mute_all: t.muteAll ? 1 : 0,
+          create_time: t.createTime,
+        })
+        .onConflict((oc) => oc.columns(["group_id", "topic_id"]).doNothing())
+        .returning("topic_id")
+        .execute();
+      return rows.length === 1;
+    },
+    async updateTopic(trx, groupId, topicId, patch) {
+      const set: Partial<GroupTopicTable> = {};
+      if (patch.name !== undefined) set.name = patch.name;
+      if (patch.avatar !== undefined) set.avatar = patch.avatar;
+      if (patch.introduction !== undefined) set.introduction = patch.introduction;
+      if (patch.notification !== undefined) set.notification = patch.notification;
+      if (patch.customData !== undefined) set.custom_data = patch.customData;
+      if (patch.muteAll !== undefined) set.mute_all = patch.muteAll ? 1 : 0;
+      const q = Object.keys(set).length > 0 ? trx.updateTable("grp_topic").set(set) : trx.updateTable("grp_topic").set({ topic_id: topicId });
+      const row = await q.where("group_id", "=", groupId).where("topic_id", "=", topicId).returningAll().executeTakeFirst();
+      return row && topicOf(row);
+    },
+    async deleteTopics(trx, groupId, topicIds) {
+      if (topicIds.length === 0) return [];
+      const rows = await trx.deleteFrom("grp_topic").where("group_id", "=", groupId).where(inList(db.engine, "topic_id", topicIds)).returning("topic_id").execute();
+      const gone = new Set(rows.map((r) => r.topic_id));
+      return topicIds.filter((id) => gone.has(id));
+    },
+    async pins(ex, groupId, limit) {
+      const rows = await ex.selectFrom("grp_pin").selectAll().where("group_id", "=", groupId).orderBy("seq").limit(limit).execute();
+      return rows.map((r) => ({ seq: Number(r.seq), pinnerId: r.pinner_id, time: Number(r.time) }));
+    },
+    async setPin(trx, groupId, seq, pinnerId, nowMs) {
+      if (pinnerId === undefined) {
+        const rows = await trx.deleteFrom("grp_pin").where("group_id", "=", groupId).where("seq", "=", seq).returning("seq").execute();
+        return rows.length > 0;
+      }
+      const rows = await trx
+        .insertInto("grp_pin")
+        .values({ group_id: groupId, seq, pinner_id: pinnerId, time: nowMs })
+        .onConflict((oc) => oc.columns(["group_id", "seq"]).doNothing())
+        .returning("seq")
+        .execute();
+      return rows.length > 0;
+    },
     async writeAttrs(trx, groupId, attrs, version) {
       const rows = await trx
         .updateTable("grp")

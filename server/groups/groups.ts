@@ -6,6 +6,7 @@
 import { create } from "@bufbuild/protobuf";
 import {
   GroupApplicationSchema,
+  GroupOperatorInfoSchema,
   GroupCustomFieldSchema,
   GroupLastMessageSchema,
   GroupSchema,
@@ -15,20 +16,23 @@ import {
   type GroupCustomField,
 } from "../../gen/chatwire/v1/group_pb.js";
 import { GroupMemberSchema, type GroupMember } from "../../gen/chatwire/v1/group_member_pb.js";
-import { GroupMemberRole, GroupProfileField, GroupType, InviteOption, JoinOption, JoinStatus, MessageRemindType } from "../../gen/chatwire/v1/types_pb.js";
+import { MessageSchema, UserInfoSchema, type Message } from "../../gen/chatwire/v1/message_pb.js";
+import { GroupMemberRole, GroupProfileField, GroupTipType, GroupType, InviteOption, JoinOption, JoinStatus, MessageRemindType } from "../../gen/chatwire/v1/types_pb.js";
 import type { Accounts } from "../accounts/accounts.js";
 import type { Clock } from "../clock.js";
 import type { ProfileSource } from "../conversations/conversations.js";
 import type { EventBus } from "../events/event-bus.js";
 import { chatError } from "../rpc/chat-error.js";
 import type { Executor, Tx } from "../storage/db.js";
-import type { ApplicationRecord, CustomField, GroupRecord, GroupStore, MemberRecord } from "./group-store.js";
+import type { ApplicationRecord, CustomField, GroupRecord, GroupStore, MemberPatch, MemberRecord, NewMember, TopicRecord } from "./group-store.js";
+import { TopicSchema, TopicSelfInfoSchema, type Topic } from "../../gen/chatwire/v1/community_pb.js";
 
 export const GROUP_INVALID_PARAMETER = 10004;
 export const NO_PERMISSION = 10007;
 const OWNER_CANNOT_QUIT = 10009;
 export const GROUP_NOT_FOUND = 10010;
 const GROUP_FULL = 10014;
+const MEMBER_MUTED = 10017;
 const INVALID_USER_ID = 10019;
 const GROUP_ID_IN_USE = 10021;
 const ATTRIBUTES_CONFLICT = 10056;
@@ -82,6 +86,28 @@ const COUNTER_KEY_BYTES = 128;
 const COUNTER_LIMIT = Number.MAX_SAFE_INTEGER;
 const APPLICATION_LIST_MAX = 200;
 const RECIPIENT_PAGE = 1000;
+/** Group system notice operation types (GroupSystemNoticePayload.operation_type). */
+const NOTICE = {
+  JOIN_REQUEST: 1,
+  ACCEPTED: 2,
+  REJECTED: 3,
+  KICKED: 4,
+  DISMISSED: 5,
+  INVITED: 7,
+  QUIT: 8,
+  MADE_ADMIN: 9,
+  ADMIN_REVOKED: 10,
+  INVITATION_TO_APPROVE: 12,
+  INVITATION_ACCEPTED: 13,
+  INVITATION_REJECTED: 14,
+} as const;
+const MARKS_PER_GROUP = 10;
+const PINS_PER_GROUP = 10;
+const TOPICS_PER_COMMUNITY = 100;
+const TOPIC_NAME_BYTES = 150;
+const TOPIC_ID_BYTES = 128;
+const TOPIC_CUSTOM_DATA_BYTES = 256;
+const ILLEGAL_TOPIC_ID = 3021;
 
 const utf8 = (s: string) => Buffer.byteLength(s, "utf8");
 
@@ -92,6 +118,18 @@ export interface GroupDeps {
   bus: EventBus;
   clock: Clock;
   isOnline(userId: string): boolean;
+  /** Gives new members their row of the group conversation, in the transaction adding them (conversations' seam). */
+  onJoined?(trx: Tx, groupId: string, userIds: readonly string[], nowMs: number): Promise<void>;
+  /** Adds a group tip to the group's history and delivers it to `recipients` (messages' seam). */
+  tips?(groupId: string, operatorId: string, tip: GroupTip, recipients: readonly string[]): Promise<unknown>;
+  /** Sends a group system notice to each user's @TIM#SYSTEM conversation (messages' seam). */
+  notices?(userIds: readonly string[], notice: { operationType: number; groupId: string; groupName: string; groupType: number; operatorId: string; handleMessage?: string }): Promise<unknown>;
+  /** Each group's next message sequence and last message (messages' seam, for profiles and lists). */
+  heads?(groupIds: readonly string[]): Promise<Map<string, { nextSeq: number; last?: { time: number; seq: number; from: string; forShow: string } }>>;
+  /** A stored message of the group by its sequence, as members see it (messages' seam, for pins). */
+  messageAt?(groupId: string, seq: number): Promise<Message | undefined>;
+  /** Whether a group ID has message history (a dismissed group's): such an ID is not given to a new group. */
+  hasHistory?(groupId: string): Promise<boolean>;
   limits?: Partial<GroupLimits>;
 }
 
@@ -145,6 +183,16 @@ function checkCustomGroupId(groupId: string, type: number): void {
   }
 }
 
+/** What a group tip says (GroupTipPayload without the operator and the group, which the tip's sender fills in). */
+export interface GroupTip {
+  operationType: GroupTipType;
+  userIdList: string[];
+  memberList: { userId: string; muteTime: bigint }[];
+  newGroupProfile?: Partial<{ name: string; avatar: string; introduction: string; notification: string; ownerId: string; muteAllMembers: boolean; joinOption: JoinOption; inviteOption: InviteOption; groupCustomField: { key: string; value: string }[] }>;
+  memberNum: number;
+  memberCount: number;
+}
+
 export class Groups {
   private readonly limits: GroupLimits;
   private announcing: Promise<void> = Promise.resolve();
@@ -169,6 +217,29 @@ export class Groups {
 
   async isMember(groupId: string, userId: string): Promise<boolean> {
     return (await this.store.member(this.store.db.kysely, groupId, userId)) !== undefined;
+  }
+
+  /** Whether `userId` may send to the group (messages' seam): 10010 unknown, 10007 not a member, 10017 muted. */
+  async senderOf(groupId: string, userId: string): Promise<{ code: number; nameCard: string }> {
+    const ex = this.store.db.kysely;
+    const group = await this.store.get(ex, groupId);
+    if (!group) return { code: GROUP_NOT_FOUND, nameCard: "" };
+    const member = await this.store.member(ex, groupId, userId);
+    if (!member) return { code: NO_PERMISSION, nameCard: "" };
+    const manager = member.role === OWNER || member.role === ADMIN;
+    if (member.muteUntil * 1000 > this.nowMs() || (group.muteAll && !manager)) return { code: MEMBER_MUTED, nameCard: member.nameCard };
+    return { code: 0, nameCard: member.nameCard };
+  }
+
+  /** Whether the user owns or administers the group. */
+  async isManager(groupId: string, userId: string): Promise<boolean> {
+    const member = await this.store.member(this.store.db.kysely, groupId, userId);
+    return member?.role === OWNER || member?.role === ADMIN;
+  }
+
+  /** Every member's user ID (messages' fan-out). */
+  memberIds(groupId: string): Promise<string[]> {
+    return this.allMemberIds(this.store.db.kysely, groupId);
   }
 
   // ---- views
@@ -252,6 +323,26 @@ export class Groups {
     });
   }
 
+  /** Fills in each group's last message and next message sequence from its history. */
+  private async withHeads(groups: Group[]): Promise<Group[]> {
+    if (!this.deps.heads || groups.length === 0) return groups;
+    const heads = await this.deps.heads(groups.map((g) => g.groupId));
+    for (const g of groups) {
+      const head = heads.get(g.groupId);
+      if (!head) continue;
+      g.nextMessageSeq = BigInt(head.nextSeq);
+      if (head.last) {
+        g.lastMessage = create(GroupLastMessageSchema, {
+          lastTime: BigInt(head.last.time),
+          lastSequence: BigInt(head.last.seq),
+          fromAccount: head.last.from,
+          messageForShow: head.last.forShow,
+        });
+      }
+    }
+    return groups;
+  }
+
   // ---- announcing
 
   /** Sends each user its whole group list, after every earlier announcement of this process. */
@@ -277,6 +368,43 @@ export class Groups {
       if (page.length < RECIPIENT_PAGE) return ids;
       after = page[page.length - 1]!.ord;
     }
+  }
+
+  /** Adds members and gives them the group conversation, in one transaction; returns the IDs added. */
+  private async addMembersIn(trx: Tx, groupId: string, members: readonly NewMember[], nowMs: number): Promise<string[]> {
+    const added = await this.store.addMembers(trx, groupId, members, nowMs);
+    await this.deps.onJoined?.(trx, groupId, added, nowMs);
+    return added;
+  }
+
+  /**
+   * Tells the group (and `extra` users, e.g. those who just left) what changed, as a tip in its history; AVChatRoom
+   * keeps no history and gets none.
+   */
+  private async tip(group: GroupRecord, operatorId: string, tip: Partial<GroupTip> & { operationType: GroupTipType }, extra: readonly string[] = []): Promise<void> {
+    if (!this.deps.tips || group.type === AVCHATROOM) return;
+    const members = await this.allMemberIds(this.store.db.kysely, group.groupId);
+    const current = await this.store.get(this.store.db.kysely, group.groupId);
+    const count = current?.memberCount ?? group.memberCount;
+    await this.deps.tips(
+      group.groupId,
+      operatorId,
+      { userIdList: [], memberList: [], memberNum: count, memberCount: count, ...tip },
+      [...new Set([...members, ...extra])],
+    );
+  }
+
+  /** Sends group system notice `operationType` (GroupSystemNoticePayload's numbering) about `group` to users. */
+  private async notify(userIds: readonly string[], operationType: number, group: GroupRecord, operatorId: string, handleMessage = ""): Promise<void> {
+    if (!this.deps.notices || userIds.length === 0) return;
+    await this.deps.notices(userIds, { operationType, groupId: group.groupId, groupName: group.name, groupType: group.type, operatorId, handleMessage });
+  }
+
+  /** The owner and admins of a group (at most a few: the ones who handle applications). */
+  private async managers(groupId: string): Promise<string[]> {
+    const ex = this.store.db.kysely;
+    const [owners, admins] = await Promise.all([this.store.page(ex, groupId, 0, 10, { role: OWNER }), this.store.page(ex, groupId, 0, 1000, { role: ADMIN })]);
+    return [...owners, ...admins].map((m) => m.userId);
   }
 
   // ---- checks shared by calls
@@ -342,6 +470,8 @@ export class Groups {
     const inviteOption =
       type === AVCHATROOM ? InviteOption.UNSPECIFIED
       : req.inviteOption || (type === WORK || type === COMMUNITY ? InviteOption.FREE_ACCESS : InviteOption.DISABLE_INVITE);
+    // A dismissed group's history stays under its ID: a new group must not inherit it.
+    if (req.groupId && (await this.deps.hasHistory?.(req.groupId))) throw chatError(GROUP_ID_IN_USE, "the ID belonged to a dismissed group");
     const maxMembers = req.maxMemberNum || typeMax;
     if (maxMembers > 0 && 1 + memberIds.length > maxMembers) throw chatError(GROUP_FULL);
     const now = this.nowMs();
@@ -371,7 +501,7 @@ export class Groups {
         if (inserted) break;
         if (req.groupId || attempt >= 3) throw chatError(GROUP_ID_IN_USE);
       }
-      const added = await this.store.addMembers(
+      const added = await this.addMembersIn(
         trx,
         groupId,
         [{ userId, role: OWNER }, ...memberIds.filter((id) => !over.has(id)).map((id) => ({ userId: id, role: MEMBER, custom: memberFields.get(id) }))],
@@ -388,10 +518,12 @@ export class Groups {
 
   async listOf(userId: string, filter: readonly GroupProfileField[]): Promise<Group[]> {
     const rows = await this.store.groupsOf(this.store.db.kysely, userId, this.limits.joinedGroupsPerUser + 16);
-    return rows
-      .filter((r) => isTypeListed(r.group))
-      .sort((a, b) => a.member.joinTime - b.member.joinTime || (a.group.groupId < b.group.groupId ? -1 : 1))
-      .map((r) => this.listEntryOf(r.group, r.member, filter));
+    return this.withHeads(
+      rows
+        .filter((r) => isTypeListed(r.group))
+        .sort((a, b) => a.member.joinTime - b.member.joinTime || (a.group.groupId < b.group.groupId ? -1 : 1))
+        .map((r) => this.listEntryOf(r.group, r.member, filter)),
+    );
   }
 
   async profile(userId: string, groupId: string, groupFilter: readonly string[], memberFilter: readonly string[]): Promise<Group> {
@@ -399,7 +531,8 @@ export class Groups {
     const group = await this.groupOrFail(ex, groupId);
     const self = await this.store.member(ex, groupId, userId);
     if (!self && group.type === WORK) throw chatError(NO_PERMISSION, "only members see a Work group's profile");
-    return this.profileOf(group, self, { group: groupFilter, member: memberFilter });
+    const [profile] = await this.withHeads([this.profileOf(group, self, { group: groupFilter, member: memberFilter })]);
+    return profile!;
   }
 
   async updateProfile(userId: string, req: {
@@ -444,20 +577,31 @@ export class Groups {
       return { group: changed, self, recipients };
     });
     await this.announceLists(recipients);
+    const changes: NonNullable<GroupTip["newGroupProfile"]> = {};
+    if (req.name !== undefined) changes.name = req.name;
+    if (req.avatar !== undefined) changes.avatar = req.avatar;
+    if (req.introduction !== undefined) changes.introduction = req.introduction;
+    if (req.notification !== undefined) changes.notification = req.notification;
+    if (req.muteAllMembers !== undefined) changes.muteAllMembers = req.muteAllMembers;
+    if (req.joinOption !== 0) changes.joinOption = req.joinOption;
+    if (req.inviteOption !== 0) changes.inviteOption = req.inviteOption;
+    if (customChanges.length > 0) changes.groupCustomField = customChanges;
+    await this.tip(group, userId, { operationType: GroupTipType.GRP_PROFILE_UPDATED, newGroupProfile: changes });
     return this.profileOf(group, self);
   }
 
   async dismiss(userId: string, groupId: string): Promise<void> {
-    const { recipients } = await this.store.db.transact(async (trx) => {
+    const { recipients, group: dismissed } = await this.store.db.transact(async (trx) => {
       const group = await this.groupOrFail(trx, groupId);
       const self = await this.memberOrFail(trx, groupId, userId);
       if (group.type === WORK) throw chatError(CANNOT_DISMISS_WORK);
       if (self.role !== OWNER) throw chatError(NO_PERMISSION, "only the owner may dismiss the group");
-      const recipients = isTypeListed(group) ? await this.allMemberIds(trx, groupId) : [];
+      const recipients = group.type === AVCHATROOM ? [] : await this.allMemberIds(trx, groupId);
       await this.store.remove(trx, groupId);
-      return { recipients };
+      return { recipients, group };
     });
-    await this.announceLists(recipients);
+    if (isTypeListed(dismissed)) await this.announceLists(recipients);
+    await this.notify(recipients, NOTICE.DISMISSED, dismissed, userId);
   }
 
   async join(userId: string, groupId: string, applyMessage: string): Promise<{ status: JoinStatus; group?: Group }> {
@@ -482,7 +626,7 @@ export class Groups {
             left.push(other.groupId);
           }
         }
-        await this.store.addMembers(trx, groupId, [{ userId, role: MEMBER }], now);
+        await this.addMembersIn(trx, groupId, [{ userId, role: MEMBER }], now);
         return { status: JoinStatus.SUCCESS, group: (await this.store.get(trx, groupId))!, self: (await this.store.member(trx, groupId, userId))!, left };
       }
       if (group.joinOption === JoinOption.DISABLE_APPLY) throw chatError(NO_PERMISSION, "the group does not accept applications");
@@ -495,10 +639,12 @@ export class Groups {
         return { status: JoinStatus.WAIT_APPROVAL, group, self: undefined, left: [] as string[] };
       }
       if (group.maxMembers > 0 && group.memberCount >= group.maxMembers) throw chatError(GROUP_FULL);
-      await this.store.addMembers(trx, groupId, [{ userId, role: MEMBER }], now);
+      await this.addMembersIn(trx, groupId, [{ userId, role: MEMBER }], now);
       return { status: JoinStatus.SUCCESS, group: (await this.store.get(trx, groupId))!, self: (await this.store.member(trx, groupId, userId))!, left: [] as string[] };
     });
     if (result.status === JoinStatus.SUCCESS && isTypeListed(result.group)) await this.announceLists([userId]);
+    if (result.status === JoinStatus.SUCCESS) await this.tip(result.group, userId, { operationType: GroupTipType.MBR_JOIN, userIdList: [userId] });
+    if (result.status === JoinStatus.WAIT_APPROVAL) await this.notify(await this.managers(groupId), NOTICE.JOIN_REQUEST, result.group, userId, applyMessage);
     return { status: result.status, group: result.status === JoinStatus.SUCCESS ? this.profileOf(result.group, result.self) : undefined };
   }
 
@@ -514,6 +660,8 @@ export class Groups {
       return group;
     });
     if (isTypeListed(group)) await this.announceLists([userId]);
+    await this.tip(group, userId, { operationType: GroupTipType.MBR_QUIT, userIdList: [userId] }, [userId]);
+    await this.notify([userId], NOTICE.QUIT, group, userId);
   }
 
   async search(groupId: string): Promise<Group> {
@@ -547,6 +695,7 @@ export class Groups {
       return { group: changed, self: (await this.store.member(trx, groupId, userId))!, recipients };
     });
     await this.announceLists(recipients);
+    await this.tip(group, userId, { operationType: GroupTipType.GRP_PROFILE_UPDATED, newGroupProfile: { ownerId: newOwnerId } });
     return this.profileOf(group, self);
   }
 
@@ -575,11 +724,11 @@ export class Groups {
     });
   }
 
-  async handleApplication(userId: string, req: { handleAction: string; application?: GroupApplication; hasMessage: boolean }): Promise<Group> {
+  async handleApplication(userId: string, req: { handleAction: string; handleMessage: string; application?: GroupApplication; hasMessage: boolean }): Promise<Group> {
     if (req.handleAction !== "Agree" && req.handleAction !== "Reject") throw invalid('handleAction is "Agree" or "Reject"');
     const app = req.application;
     if (!app) {
-      if (req.hasMessage) throw chatError(990001, "handling an application by its group system notice is not implemented: pass an item of getGroupApplicationList");
+      if (req.hasMessage) throw invalid("only a join request's group system notice (operation type 1) names an application; pass an item of getGroupApplicationList for invitations");
       throw invalid("application is required");
     }
     if (app.applicationType !== 0 && app.applicationType !== 2) throw invalid("applicationType is 0 or 2");
@@ -596,18 +745,192 @@ export class Groups {
       if (req.handleAction === "Agree" && !(await this.store.member(trx, app.groupId, joiner))) {
         if (group.maxMembers > 0 && group.memberCount >= group.maxMembers) throw chatError(GROUP_FULL);
         if ((await this.overLimit(trx, [joiner], 1)).size > 0) throw invalid("the applicant is in too many groups");
-        await this.store.addMembers(trx, app.groupId, [{ userId: joiner, role: MEMBER }], now);
+        await this.addMembersIn(trx, app.groupId, [{ userId: joiner, role: MEMBER }], now);
         joined = true;
       }
       return { group: (await this.store.get(trx, app.groupId))!, self, joined };
     });
     if (joined && isTypeListed(group)) await this.announceLists([joiner]);
+    if (joined) await this.tip(group, userId, { operationType: GroupTipType.MBR_JOIN, userIdList: [joiner] });
+    const agreed = req.handleAction === "Agree";
+    if (invitee) {
+      await this.notify([app.applicant], agreed ? NOTICE.INVITATION_ACCEPTED : NOTICE.INVITATION_REJECTED, group, userId, req.handleMessage);
+      if (joined) await this.notify([invitee], NOTICE.INVITED, group, app.applicant);
+    } else {
+      await this.notify([app.applicant], agreed ? NOTICE.ACCEPTED : NOTICE.REJECTED, group, userId, req.handleMessage);
+    }
     return this.profileOf(group, self);
+  }
+
+  // ---- communities and topics
+
+  /** The topic-enabled communities the caller has joined (GetGroupList leaves them out). */
+  async joinedCommunities(userId: string): Promise<Group[]> {
+    const rows = await this.store.groupsOf(this.store.db.kysely, userId, this.limits.joinedGroupsPerUser + 16);
+    return this.withHeads(rows.filter((r) => r.group.type === COMMUNITY && r.group.supportTopic).map((r) => this.profileOf(r.group, r.member)));
+  }
+
+  /** A topic-enabled community the caller belongs to, with its membership; `manage` asks for the owner or an admin. */
+  private async community(ex: Executor, userId: string, groupId: string, manage: boolean): Promise<{ group: GroupRecord; self: MemberRecord }> {
+    const group = await this.groupOrFail(ex, groupId);
+    if (group.type !== COMMUNITY || !group.supportTopic) throw invalid("not a topic-enabled community");
+    const self = await this.memberOrFail(ex, groupId, userId);
+    if (manage && self.role !== OWNER && self.role !== ADMIN) throw chatError(NO_PERMISSION, "only the owner or an admin manages topics");
+    return { group, self };
+  }
+
+  private topicOf(t: TopicRecord): Topic {
+    return create(TopicSchema, {
+      topicId: t.topicId,
+      topicName: t.name,
+      avatar: t.avatar,
+      introduction: t.introduction,
+      notification: t.notification,
+      unreadCount: 0,
+      muteAllMembers: t.muteAll,
+      customData: t.customData,
+      lastMessage: create(GroupLastMessageSchema, {}),
+      selfInfo: create(TopicSelfInfoSchema, { messageRemindType: MessageRemindType.ACPT_AND_NOTE }),
+      nextMessageSeq: 1n,
+    });
+  }
+
+  private checkTopicFields(t: { topicName?: string; avatar?: string; introduction?: string; notification?: string; customData?: string }): void {
+    if (t.topicName !== undefined && (t.topicName.length === 0 || utf8(t.topicName) > TOPIC_NAME_BYTES)) throw invalid(`topicName is 1 to ${TOPIC_NAME_BYTES} bytes`);
+    if (t.avatar !== undefined && utf8(t.avatar) > 100) throw invalid("avatar exceeds 100 bytes");
+    if (t.introduction !== undefined && utf8(t.introduction) > INTRODUCTION_BYTES) throw invalid(`introduction exceeds ${INTRODUCTION_BYTES} bytes`);
+    if (t.notification !== undefined && utf8(t.notification) > NOTE_BYTES) throw invalid(`notification exceeds ${NOTE_BYTES} bytes`);
+    if (t.customData !== undefined && utf8(t.customData) > TOPIC_CUSTOM_DATA_BYTES) throw invalid(`customData exceeds ${TOPIC_CUSTOM_DATA_BYTES} bytes`);
+  }
+
+  async createTopic(userId: string, req: { groupId: string; topicName: string; topicId: string; avatar: string; notification: string; introduction: string; customData: string }): Promise<string> {
+    this.checkTopicFields(req);
+    const prefix = `${req.groupId}@TOPIC#_`;
+    if (req.topicId && (!req.topicId.startsWith(prefix) || req.topicId.length === prefix.length || utf8(req.topicId) > TOPIC_ID_BYTES)) {
+      throw chatError(ILLEGAL_TOPIC_ID, `a custom topic ID is "${prefix}<ID>", at most ${TOPIC_ID_BYTES} bytes`);
+    }
+    const now = this.nowMs();
+    const { topicId, recipients } = await this.store.db.transact(async (trx) => {
+      await this.community(trx, userId, req.groupId, true);
+      if ((await this.store.topics(trx, req.groupId, undefined, TOPICS_PER_COMMUNITY + 1)).length >= TOPICS_PER_COMMUNITY) {
+        throw invalid(`at most ${TOPICS_PER_COMMUNITY} topics a community`);
+      }
+      for (let attempt = 0; ; attempt++) {
+        const topicId = req.topicId || `${prefix}${newGroupId(WORK).slice(6)}`;
+        const inserted = await this.store.insertTopic(trx, {
+          groupId: req.groupId,
+          topicId,
+          name: req.topicName,
+          avatar: req.avatar,
+          introduction: req.introduction,
+          notification: req.notification,
+          customData: req.customData,
+          muteAll: false,
+          createTime: now,
+        });
+        if (inserted) return { topicId, recipients: await this.allMemberIds(trx, req.groupId) };
+        if (req.topicId || attempt >= 3) throw chatError(ILLEGAL_TOPIC_ID, "the topic ID is in use");
+      }
+    });
+    this.deps.bus.publish(recipients, { case: "topicCreated", value: { $typeName: "chatwire.v1.TopicCreated", groupId: req.groupId, topicId } });
+    return topicId;
+  }
+
+  async deleteTopics(userId: string, groupId: string, topicIds: readonly string[]): Promise<{ success: string[]; failure: string[] }> {
+    if (topicIds.length > TOPICS_PER_COMMUNITY) throw invalid(`at most ${TOPICS_PER_COMMUNITY} topics a call`);
+    const { deleted, wanted, recipients } = await this.store.db.transact(async (trx) => {
+      await this.community(trx, userId, groupId, true);
+      const wanted = topicIds.length > 0 ? [...new Set(topicIds)] : (await this.store.topics(trx, groupId, undefined, TOPICS_PER_COMMUNITY)).map((t) => t.topicId);
+      const deleted = await this.store.deleteTopics(trx, groupId, wanted);
+      return { deleted, wanted, recipients: deleted.length > 0 ? await this.allMemberIds(trx, groupId) : [] };
+    });
+    if (deleted.length > 0) {
+      this.deps.bus.publish(recipients, { case: "topicDeleted", value: { $typeName: "chatwire.v1.TopicDeleted", groupId, topicIdList: deleted } });
+    }
+    return { success: deleted, failure: wanted.filter((id) => !deleted.includes(id)) };
+  }
+
+  async updateTopic(userId: string, req: { groupId: string; topicId: string; topicName?: string; avatar?: string; notification?: string; introduction?: string; customData?: string; muteAllMembers?: boolean }): Promise<Topic> {
+    this.checkTopicFields(req);
+    const { topic, recipients } = await this.store.db.transact(async (trx) => {
+      await this.community(trx, userId, req.groupId, true);
+      const topic = await this.store.updateTopic(trx, req.groupId, req.topicId, {
+        name: req.topicName,
+        avatar: req.avatar,
+        notification: req.notification,
+        introduction: req.introduction,
+        customData: req.customData,
+        muteAll: req.muteAllMembers,
+      });
+      if (!topic) throw chatError(GROUP_NOT_FOUND, "no such topic");
+      return { topic, recipients: (await this.allMemberIds(trx, req.groupId)).filter((id) => id !== userId) };
+    });
+    const view = this.topicOf(topic);
+    if (recipients.length > 0) this.deps.bus.publish(recipients, { case: "topicUpdated", value: { $typeName: "chatwire.v1.TopicUpdated", groupId: req.groupId, topic: view } });
+    return view;
+  }
+
+  async topicList(userId: string, groupId: string, topicIds: readonly string[]): Promise<{ success: Topic[]; failure: string[] }> {
+    if (topicIds.length > TOPICS_PER_COMMUNITY) throw invalid(`at most ${TOPICS_PER_COMMUNITY} topics a call`);
+    const ex = this.store.db.kysely;
+    await this.community(ex, userId, groupId, false);
+    const wanted = [...new Set(topicIds)];
+    const topics = await this.store.topics(ex, groupId, wanted.length > 0 ? wanted : undefined, TOPICS_PER_COMMUNITY);
+    const found = new Set(topics.map((t) => t.topicId));
+    return { success: topics.map((t) => this.topicOf(t)), failure: wanted.filter((id) => !found.has(id)) };
+  }
+
+  // ---- pinned messages
+
+  /** Pins or unpins a group message (any member; at most 10 pinned a group); every member is told. */
+  async pin(userId: string, groupId: string, input: Message, isPinned: boolean): Promise<void> {
+    if (groupId.includes("@TOPIC#")) throw chatError(990001, "topic messages come with communities");
+    const seq = Number(input.sequence);
+    if (!Number.isSafeInteger(seq) || seq <= 0) throw invalid("the message's sequence names it");
+    const ex = this.store.db.kysely;
+    const group = await this.groupOrFail(ex, groupId);
+    await this.memberOrFail(ex, groupId, userId);
+    const message = await this.deps.messageAt?.(groupId, seq);
+    if (!message) throw invalid("no such message in the group");
+    const now = this.nowMs();
+    const changed = await this.store.db.transact(async (trx) => {
+      if (isPinned && (await this.store.pins(trx, groupId, PINS_PER_GROUP + 1)).filter((p) => p.seq !== seq).length >= PINS_PER_GROUP) {
+        throw invalid(`at most ${PINS_PER_GROUP} pinned messages a group`);
+      }
+      return this.store.setPin(trx, groupId, seq, isPinned ? userId : undefined, now);
+    });
+    if (!changed) return;
+    const profile = (await this.deps.profiles.getProfiles([userId])).get(userId);
+    const who = { userId, nick: profile?.nick ?? "", avatar: profile?.avatar ?? "" };
+    const shown: Message = isPinned
+      ? { ...message, pinnerInfo: create(UserInfoSchema, who) }
+      : create(MessageSchema, { messageId: message.messageId, sequence: message.sequence, random: message.random, time: message.time, clientTime: message.clientTime });
+    this.deps.bus.publish(await this.allMemberIds(ex, groupId), {
+      case: "pinnedGroupMessageUpdated",
+      value: { $typeName: "chatwire.v1.PinnedGroupMessageUpdated", groupId: group.groupId, message: shown, isPinned, operatorInfo: create(GroupOperatorInfoSchema, who) },
+    });
+  }
+
+  /** The group's pinned messages, oldest sequence first, each with its pinner. */
+  async pinned(userId: string, groupId: string): Promise<Message[]> {
+    if (groupId.includes("@TOPIC#")) throw chatError(990001, "topic messages come with communities");
+    const ex = this.store.db.kysely;
+    await this.groupOrFail(ex, groupId);
+    await this.memberOrFail(ex, groupId, userId);
+    const pins = await this.store.pins(ex, groupId, PINS_PER_GROUP);
+    const profiles = await this.deps.profiles.getProfiles([...new Set(pins.map((p) => p.pinnerId))]);
+    const out: Message[] = [];
+    for (const pin of pins) {
+      const message = await this.deps.messageAt?.(groupId, pin.seq);
+      const p = profiles.get(pin.pinnerId);
+      if (message) out.push({ ...message, pinnerInfo: create(UserInfoSchema, { userId: pin.pinnerId, nick: p?.nick ?? "", avatar: p?.avatar ?? "" }) });
+    }
+    return out;
   }
 
   // ---- GroupMemberService
 
-  async memberList(userId: string, req: { groupId: string; count: number; offset: string; role: number }): Promise<{ members: GroupMember[]; offset: string }> {
+  async memberList(userId: string, req: { groupId: string; count: number; offset: string; role: number; filter: bigint }): Promise<{ members: GroupMember[]; offset: string }> {
     const ex = this.store.db.kysely;
     const group = await this.groupOrFail(ex, req.groupId);
     await this.memberOrFail(ex, req.groupId, userId);
@@ -615,7 +938,13 @@ export class Groups {
     const after = Number(req.offset || "0");
     const av = group.type === AVCHATROOM;
     const limit = av ? AV_MEMBER_PAGE : Math.min(req.count || MEMBER_PAGE_DEFAULT, MEMBER_PAGE_MAX);
-    const page = await this.store.page(ex, req.groupId, after, limit + 1, req.role || undefined);
+    if (req.filter !== 0n && !av) throw invalid("member marks exist in AVChatRoom groups only");
+    // An AVChatRoom lists its most recent joiners first (L4577).
+    const page = await this.store.page(ex, req.groupId, after, limit + 1, {
+      role: req.role || undefined,
+      mark: req.filter !== 0n ? Number(req.filter) : undefined,
+      newest: av,
+    });
     const more = page.length > limit;
     const shown = page.slice(0, limit);
     return { members: await this.memberViews(shown, { avOnly: av }), offset: more ? String(shown[shown.length - 1]!.ord) : "0" };
@@ -658,10 +987,13 @@ export class Groups {
         return { group, self, success: [] as string[], failure: eligible, existed: [...existed], overLimit: [...over] };
       }
       if (group.maxMembers > 0 && group.memberCount + eligible.length > group.maxMembers) throw chatError(GROUP_FULL);
-      const added = await this.store.addMembers(trx, groupId, eligible.map((id) => ({ userId: id, role: MEMBER })), now);
+      const added = await this.addMembersIn(trx, groupId, eligible.map((id) => ({ userId: id, role: MEMBER })), now);
       return { group: (await this.store.get(trx, groupId))!, self, success: added, failure: [] as string[], existed: [...existed], overLimit: [...over] };
     });
     if (isTypeListed(result.group)) await this.announceLists(result.success);
+    if (result.success.length > 0) await this.tip(result.group, userId, { operationType: GroupTipType.MBR_JOIN, userIdList: result.success });
+    await this.notify(result.success, NOTICE.INVITED, result.group, userId);
+    if (result.failure.length > 0) await this.notify(await this.managers(groupId), NOTICE.INVITATION_TO_APPROVE, result.group, userId);
     return {
       success: result.success,
       failure: result.failure,
@@ -692,7 +1024,31 @@ export class Groups {
       return { group: (await this.store.get(trx, req.groupId))!, self, removed };
     });
     if (isTypeListed(result.group)) await this.announceLists(result.removed);
+    if (result.removed.length > 0) {
+      await this.tip(result.group, userId, { operationType: GroupTipType.MBR_KICKED_OUT, userIdList: result.removed }, result.removed);
+      await this.notify(result.removed, NOTICE.KICKED, result.group, userId, req.reason);
+    }
     return { group: this.profileOf(result.group, result.self), removed: wanted.filter((id) => result.removed.includes(id)) };
+  }
+
+  /**
+   * Marks AVChatRoom members (the owner any member, others only themselves); at most 10 distinct marks a group.
+   * Users who are not members are reported in the failure list.
+   */
+  async markMembers(userId: string, req: { groupId: string; userIdList: readonly string[]; markType: bigint; enableMark: boolean }): Promise<{ success: string[]; failure: string[] }> {
+    const wanted = [...new Set(req.userIdList)];
+    if (req.markType > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid("markType is too large");
+    const mark = Number(req.markType);
+    return this.store.db.transact(async (trx) => {
+      const group = await this.groupOrFail(trx, req.groupId);
+      if (group.type !== AVCHATROOM) throw invalid("member marks exist in AVChatRoom groups only");
+      const self = await this.memberOrFail(trx, req.groupId, userId);
+      if (self.role !== OWNER && wanted.some((id) => id !== userId)) throw chatError(NO_PERMISSION, "only the owner marks other members");
+      const members = new Set((await this.store.members(trx, req.groupId, wanted)).map((m) => m.userId));
+      const success = wanted.filter((id) => members.has(id));
+      if ((await this.store.mark(trx, req.groupId, mark, success, req.enableMark)) > MARKS_PER_GROUP) throw invalid(`at most ${MARKS_PER_GROUP} marks in a group`);
+      return { success, failure: wanted.filter((id) => !members.has(id)) };
+    });
   }
 
   /** Runs `change` on member `targetId` after the checks every member call shares; returns group and member. */
@@ -719,7 +1075,7 @@ export class Groups {
 
   async setMuteTime(userId: string, groupId: string, targetId: string, muteTime: number): Promise<{ group: Group; member: GroupMember }> {
     const now = this.nowMs();
-    return this.changeMember(
+    const result = await this.changeMember(
       userId,
       groupId,
       targetId,
@@ -738,15 +1094,28 @@ export class Groups {
         },
       },
     );
+    await this.tipAbout(groupId, userId, {
+      operationType: GroupTipType.MBR_PROFILE_UPDATED,
+      userIdList: [targetId],
+      memberList: [{ userId: targetId, muteTime: BigInt(muteTime) }],
+    });
+    return result;
+  }
+
+  private async tipAbout(groupId: string, operatorId: string, tip: Partial<GroupTip> & { operationType: GroupTipType }): Promise<void> {
+    const group = await this.store.get(this.store.db.kysely, groupId);
+    if (group) await this.tip(group, operatorId, tip);
   }
 
   async setRole(userId: string, groupId: string, targetId: string, role: number): Promise<{ group: Group; member: GroupMember }> {
-    return this.changeMember(
+    let before = 0;
+    const result = await this.changeMember(
       userId,
       groupId,
       targetId,
       (_group, _self, target) => {
         if (target.role === OWNER) throw chatError(NOT_OWNER, "the owner's role changes with changeGroupOwner");
+        before = target.role;
       },
       async (trx, _group, target) => {
         await this.store.updateMember(trx, groupId, target.userId, { role });
@@ -760,6 +1129,16 @@ export class Groups {
         },
       },
     );
+    const group = await this.store.get(this.store.db.kysely, groupId);
+    if (group && role === ADMIN && before !== ADMIN) {
+      await this.tip(group, userId, { operationType: GroupTipType.MBR_SET_ADMIN, userIdList: [targetId] });
+      await this.notify([targetId], NOTICE.MADE_ADMIN, group, userId);
+    }
+    if (group && role !== ADMIN && before === ADMIN) {
+      await this.tip(group, userId, { operationType: GroupTipType.MBR_CANCELED_ADMIN, userIdList: [targetId] });
+      await this.notify([targetId], NOTICE.ADMIN_REVOKED, group, userId);
+    }
+    return result;
   }
 
   /** The owner changes anyone's, an admin its own and ordinary members', a member only its own. */
@@ -771,29 +1150,29 @@ export class Groups {
 
   async setNameCard(userId: string, groupId: string, targetId: string, nameCard: string): Promise<{ group: Group; member: GroupMember }> {
     if (utf8(nameCard) > NAME_CARD_BYTES) throw invalid(`nameCard exceeds ${NAME_CARD_BYTES} bytes`);
-    return this.changeMember(
-      userId,
-      groupId,
-      targetId || userId,
-      (_group, self, target) => this.checkEditOf(self, target),
-      async (trx, _group, target) => {
-        await this.store.updateMember(trx, groupId, target.userId, { nameCard });
-      },
-      { beforeTarget: (group) => void (group.type === AVCHATROOM && (() => { throw chatError(NOT_SUPPORTED_IN_AV); })()) },
-    );
+    return this.editMember(userId, groupId, targetId, () => ({ nameCard }));
   }
 
   async setMemberCustomField(userId: string, groupId: string, targetId: string, fields: readonly { key: string; value: string }[]): Promise<{ group: Group; member: GroupMember }> {
     const changes = checkCustomFields(fields, MEMBER_CUSTOM_VALUE_BYTES);
+    return this.editMember(userId, groupId, targetId, (target) => ({ custom: mergeFields(target.custom, changes) }));
+  }
+
+  /** A member's own data (name card, custom fields): not in an AVChatRoom (2687); who may edit whom, checkEditOf. */
+  private editMember(userId: string, groupId: string, targetId: string, patch: (target: MemberRecord) => MemberPatch) {
     return this.changeMember(
       userId,
       groupId,
       targetId || userId,
       (_group, self, target) => this.checkEditOf(self, target),
       async (trx, _group, target) => {
-        await this.store.updateMember(trx, groupId, target.userId, { custom: mergeFields(target.custom, changes) });
+        await this.store.updateMember(trx, groupId, target.userId, patch(target));
       },
-      { beforeTarget: (group) => void (group.type === AVCHATROOM && (() => { throw chatError(NOT_SUPPORTED_IN_AV); })()) },
+      {
+        beforeTarget: (group) => {
+          if (group.type === AVCHATROOM) throw chatError(NOT_SUPPORTED_IN_AV);
+        },
+      },
     );
   }
 

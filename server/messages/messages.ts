@@ -1,13 +1,18 @@
-// The messages domain: sending (C2C; group messages plug in with the groups domain), history, revoke, delete,
+// The messages domain: sending (C2C and group messages: a group message is stored once and fanned out with one
+// encoding to the members' sessions), history, revoke, delete,
 // modify, read reports and C2C read receipts, merger downloads. A message is stored (with its sequence allocated in
 // the database and its conversations updated, in one group-committed transaction) before SendMessage answers and
 // before any recipient hears of it; every event is built from what was committed.
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { randomBytes, randomInt } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorDetailSchema } from "../../gen/chatwire/v1/error_code_pb.js";
 import {
+  GroupSystemNoticeGroupProfileSchema,
+  GroupSystemNoticePayloadSchema,
+  GroupTipGroupProfileSchema,
+  GroupTipPayloadSchema,
   MergerPayloadSchema,
   MessageControlInfoSchema,
   MessageSchema,
@@ -21,7 +26,7 @@ import { MessageReadReceiptSchema } from "../../gen/chatwire/v1/message_reaction
 import { ConversationType, MessageElemType, MessagePriority, MessageRemindType, ReadAllType } from "../../gen/chatwire/v1/types_pb.js";
 import type { Accounts } from "../accounts/accounts.js";
 import type { Clock } from "../clock.js";
-import { c2cConversationId, keyOf, parseConversationId, type ConversationRef } from "../conversations/conversation-id.js";
+import { c2cConversationId, groupKey, keyOf, parseConversationId, SYSTEM_CONVERSATION_ID, systemKey, type ConversationRef } from "../conversations/conversation-id.js";
 import { rowKey, unreadOf, type Allocation, type ConversationRecord, type ParticipantRow } from "../conversations/conversation-store.js";
 import type { Conversations, ProfileSource } from "../conversations/conversations.js";
 import type { EventBus } from "../events/event-bus.js";
@@ -30,7 +35,7 @@ import { chatError, messageOf } from "../rpc/chat-error.js";
 import type { Session } from "../sessions/session.js";
 import type { Db, Tx } from "../storage/db.js";
 import { MessageFlag, type MessageStore, type StoredMessage } from "./message-store.js";
-import { decodeMessage, elemTypeOfPayload, viewFor, type ViewContext } from "./message-view.js";
+import { decodeMessage, elemTypeOfPayload, messageForShow, viewFor, type ViewContext } from "./message-view.js";
 
 const INVALID_CONV_TYPE = 2106;
 const REVOKE_FAILED = 2110;
@@ -61,6 +66,44 @@ export interface SendPolicy {
 
 export const allowAll: SendPolicy = { check: async () => 0 };
 
+/** A group's next message sequence and last message, for group profiles. */
+export interface GroupHead {
+  nextSeq: number;
+  last?: { time: number; seq: number; from: string; forShow: string };
+}
+
+/** A group system notice (GroupSystemNoticePayload; operation types as the proto numbers them). */
+export interface GroupSystemNotice {
+  operationType: number;
+  groupId: string;
+  groupName: string;
+  groupType: number;
+  operatorId: string;
+  handleMessage?: string;
+}
+
+/** What sending to a group needs of the groups domain (server/groups/). */
+export interface GroupMessaging {
+  /** Whether `userId` may send to the group: code 0 with its name card, else the official code (10010, 10007, 10017). */
+  senderOf(groupId: string, userId: string): Promise<{ code: number; nameCard: string }>;
+  /** Every member's user ID: who receives a group message. */
+  memberIds(groupId: string): Promise<string[]>;
+  isMember(groupId: string, userId: string): Promise<boolean>;
+  /** Whether the user owns or administers the group (may revoke others' messages). */
+  isManager(groupId: string, userId: string): Promise<boolean>;
+}
+
+/** No group exists (servers without the groups domain). */
+export const noGroups: GroupMessaging = {
+  senderOf: async () => ({ code: 10010, nameCard: "" }),
+  memberIds: async () => [],
+  isMember: async () => false,
+  isManager: async () => false,
+};
+
+const GROUP_NOT_FOUND = 10010;
+const GROUP_NO_PERMISSION = 10007;
+
 export interface MessageOptions {
   /** How long after sending a message may be revoked, in ms. Default 2 minutes (the official default). */
   revokeWindowMs: number;
@@ -77,6 +120,8 @@ export interface MessageDeps {
   accounts: Accounts;
   profiles: ProfileSource;
   policy: SendPolicy;
+  /** Group membership and mutes, for group messages. */
+  groups?: GroupMessaging;
   bus: EventBus;
   clock: Clock;
   /** Whether a user has a live session (online-only delivery). */
@@ -105,7 +150,12 @@ interface PendingWrite {
   /** The message as stored, without its sequence. */
   message: Message;
   sender: string;
+  /** The C2C peer; "" for a group message. */
   peer: string;
+  /** The group conversation ID (GROUP<groupID>) of a group message; only its sender's row changes. */
+  groupConversationId?: string;
+  /** A system notice: the one row it changes, its recipient's system conversation (instead of the sender's). */
+  systemRecipient?: string;
   countable: boolean;
   asLast: boolean;
   flags: number;
@@ -162,20 +212,29 @@ export class Messages {
     const sender = session.userId;
     const ref = this.targetOf(input);
     if (ref.kind === "system") throw chatError(INVALID_CONV_TYPE);
-    if (ref.kind === "group") throw chatError(990001, "group messages come with the groups domain");
     if (req.onlineUserOnly && req.messageControlInfo) throw chatError(INVALID_PARAMETER, "onlineUserOnly and messageControlInfo cannot be used together");
     const payloadCase = input.payload.case;
     if (!payloadCase || !SENDABLE.has(payloadCase)) throw chatError(INVALID_PARAMETER, "the message has no sendable payload");
-    if (payloadCase === "textAt") throw chatError(INVALID_PARAMETER, "@-mentions are for group messages");
+    if (payloadCase === "textAt" && ref.kind !== "group") throw chatError(INVALID_PARAMETER, "@-mentions are for group messages");
     if (input.type !== MessageElemType.UNSPECIFIED && input.type !== elemTypeOfPayload[payloadCase]) {
       throw chatError(INVALID_PARAMETER, "type does not match the payload");
     }
     if (payloadCase === "text" && input.payload.value.text === "") throw chatError(INVALID_PARAMETER, "text must not be empty");
     if (Buffer.byteLength(input.messageId) > MAX_MESSAGE_ID_BYTES) throw chatError(INVALID_PARAMETER, "message ID too long");
-    const peer = ref.peer;
-    if (peer !== sender && !(await this.deps.accounts.existing([peer])).has(peer)) throw chatError(USER_NOT_FOUND);
-    const refused = await this.deps.policy.check(sender, peer);
-    if (refused !== 0) throw chatError(refused);
+    const groupId = ref.kind === "group" ? ref.groupId : undefined;
+    const peer = ref.kind === "c2c" ? ref.peer : "";
+    let nameCard = "";
+    if (groupId !== undefined) {
+      if (groupId.includes("@TOPIC#")) throw chatError(990001, "topic messages come with communities");
+      if (input.receiverList.length > 0) throw chatError(990001, "targeted group messages (receiverList) are not served yet");
+      const check = await (this.deps.groups ?? noGroups).senderOf(groupId, sender);
+      if (check.code !== 0) throw chatError(check.code);
+      nameCard = check.nameCard;
+    } else {
+      if (peer !== sender && !(await this.deps.accounts.existing([peer])).has(peer)) throw chatError(USER_NOT_FOUND);
+      const refused = await this.deps.policy.check(sender, peer);
+      if (refused !== 0) throw chatError(refused);
+    }
     const profile = (await this.deps.profiles.getProfiles([sender])).get(sender);
 
     const now = this.deps.clock.now();
@@ -184,9 +243,9 @@ export class Messages {
       ...input,
       messageId: input.messageId || `${sender}-${Math.floor(now / 1000)}-${randomInt(2 ** 31)}`,
       type: elemTypeOfPayload[payloadCase],
-      conversationId: c2cConversationId(peer),
-      conversationType: ConversationType.C2C,
-      to: peer,
+      conversationId: groupId !== undefined ? ref.conversationId : c2cConversationId(peer),
+      conversationType: groupId !== undefined ? ConversationType.GROUP : ConversationType.C2C,
+      to: groupId ?? peer,
       from: sender,
       flow: "out",
       time: BigInt(Math.floor(now / 1000)),
@@ -196,8 +255,8 @@ export class Messages {
       nick: profile?.nick ?? "",
       avatar: profile?.avatar ?? "",
       isPeerRead: false,
-      nameCard: "",
-      atUserList: [],
+      nameCard,
+      atUserList: payloadCase === "textAt" ? [...input.payload.value.atUserList] : [],
       isDeleted: false,
       isModified: false,
       readReceiptInfo: input.needReadReceipt ? create(ReadReceiptInfoSchema, {}) : undefined,
@@ -219,6 +278,12 @@ export class Messages {
       messageControlInfo: control ? create(MessageControlInfoSchema, control) : undefined,
     });
 
+    if (req.onlineUserOnly && groupId !== undefined) {
+      const members = (await (this.deps.groups ?? noGroups).memberIds(groupId)).filter((id) => id !== sender && this.deps.isOnline(id));
+      if (members.length > 0) this.deps.bus.publish(members, received([viewFor(message, "")]));
+      this.deps.bus.publish([sender], received([message]), { exceptSessionId: session.id });
+      return { message, body: toBinary(MessageSchema, message) };
+    }
     if (req.onlineUserOnly) {
       // Never stored: no sequence, no unread count, no last message; only sessions online now receive it.
       if (peer !== sender && this.deps.isOnline(peer)) this.deps.bus.publish([peer], received([viewFor(message, peer)]));
@@ -245,18 +310,152 @@ export class Messages {
       (control?.excludedFromLastMessage ? MessageFlag.excludedFromLast : 0) |
       (message.needReadReceipt ? MessageFlag.needReadReceipt : 0) |
       (message.isSupportExtension ? MessageFlag.supportExtension : 0);
-    const result = await this.write({ conv: keyOf(sender, ref), message, sender, peer, countable, asLast, flags, time: now, mergerBody });
+    const result = await this.write({
+      conv: keyOf(sender, ref),
+      message,
+      sender,
+      peer,
+      groupConversationId: groupId !== undefined ? ref.conversationId : undefined,
+      countable,
+      asLast,
+      flags,
+      time: now,
+      mergerBody,
+    });
     if (!result.fresh) {
       // A resend of a stored message: answered with what was stored, delivered to nobody again.
       if (result.stored.senderId !== sender) throw chatError(INVALID_PARAMETER, "the message ID is in use");
       return { message: decodeMessage(result.stored), body: result.stored.body };
     }
     const sent: Message = { ...message, sequence: BigInt(result.stored.seq) };
+    if (groupId !== undefined) {
+      // Stored once; one encoding reaches every other member's sessions (but those of members who set
+      // MSG_REMIND_DISCARD: the message is in their history only), another the sender's other sessions.
+      const [all, discarding] = await Promise.all([
+        (this.deps.groups ?? noGroups).memberIds(groupId),
+        this.deps.conversations.store.usersWithRemind(ref.conversationId, MessageRemindType.DISCARD),
+      ]);
+      const members = all.filter((id) => id !== sender && !discarding.has(id));
+      if (members.length > 0) this.deps.bus.publish(members, received([viewFor(sent, "")]));
+      if (this.deps.hasOtherSessions(sender, session.id)) this.deps.bus.publish([sender], received([sent]), { exceptSessionId: session.id });
+      return { message: sent, body: result.stored.body };
+    }
     if (peer !== sender && result.peerRemindType !== MessageRemindType.DISCARD) {
       this.deps.bus.publish([peer], received([viewFor(sent, peer)]));
     }
     if (this.deps.hasOtherSessions(sender, session.id)) this.deps.bus.publish([sender], received([sent]), { exceptSessionId: session.id });
     return { message: sent, body: result.stored.body };
+  }
+
+  /**
+   * Adds a group tip (a member joined, left, was removed, a role, mute or the profile changed) to the group's history
+   * and delivers it to the members named (those who discard the group's messages excepted). Tips do not count
+   * toward unread; the operator's conversation row takes them as its last message.
+   */
+  async groupTip(groupId: string, operatorId: string, tip: Omit<MessageInitShape<typeof GroupTipPayloadSchema>, "operatorId" | "groupProfile">, recipients: readonly string[]): Promise<Message> {
+    const now = this.deps.clock.now();
+    const conversationId = `GROUP${groupId}`;
+    const message = create(MessageSchema, {
+      messageId: `tip-${groupId}-${now}-${randomInt(2 ** 31)}`,
+      type: MessageElemType.GRP_TIP,
+      conversationId,
+      conversationType: ConversationType.GROUP,
+      to: groupId,
+      from: operatorId,
+      flow: "in",
+      time: BigInt(Math.floor(now / 1000)),
+      status: "success",
+      priority: MessagePriority.NORMAL,
+      random: randomInt(2 ** 31),
+      clientTime: BigInt(Math.floor(now / 1000)),
+      isSystemMessage: true,
+      payload: { case: "groupTip", value: { ...create(GroupTipPayloadSchema, tip as MessageInitShape<typeof GroupTipPayloadSchema>), operatorId, groupProfile: create(GroupTipGroupProfileSchema, { groupId }) } },
+    });
+    const result = await this.write({
+      conv: groupKey(groupId),
+      message,
+      sender: operatorId,
+      peer: "",
+      groupConversationId: conversationId,
+      countable: false,
+      asLast: true,
+      flags: MessageFlag.excludedFromUnread,
+      time: now,
+    });
+    const sent: Message = { ...message, sequence: BigInt(result.stored.seq) };
+    const discarding = await this.deps.conversations.store.usersWithRemind(conversationId, MessageRemindType.DISCARD);
+    const to = recipients.filter((id) => !discarding.has(id));
+    if (to.length > 0) this.deps.bus.publish(to, received([sent]));
+    return sent;
+  }
+
+  /** Each group's next message sequence and last message (groups without messages are left out). */
+  async groupHeads(groupIds: readonly string[]): Promise<Map<string, GroupHead>> {
+    const heads = await this.deps.conversations.store.heads(groupIds.map(groupKey));
+    const lasts = await this.deps.store.bySeqs([...heads].filter(([, h]) => h.lastMsgSeq > 0).map(([conv, h]) => ({ conv, seq: h.lastMsgSeq })));
+    const lastByConv = new Map(lasts.map((m) => [m.conv, m]));
+    const out = new Map<string, GroupHead>();
+    for (const [conv, head] of heads) {
+      const stored = lastByConv.get(conv);
+      const last = stored && decodeMessage(stored);
+      out.set(conv.slice("grp:".length), {
+        nextSeq: head.lastSeq + 1,
+        last: last && { time: Number(last.time), seq: stored!.seq, from: last.from, forShow: messageForShow(last) },
+      });
+    }
+    return out;
+  }
+
+  /** A stored group message by its sequence, as members see it; undefined when there is none. */
+  async groupMessage(groupId: string, seq: number): Promise<Message | undefined> {
+    const stored = await this.deps.store.bySeq(groupKey(groupId), seq);
+    return stored && viewFor(decodeMessage(stored), "");
+  }
+
+  /**
+   * Sends a group system notice to each user's system conversation (@TIM#SYSTEM): one message per recipient, all
+   * written in one batch, each delivered to its recipient's sessions as MESSAGE_RECEIVED.
+   */
+  async groupSystemNotice(userIds: readonly string[], notice: GroupSystemNotice): Promise<void> {
+    const recipients = [...new Set(userIds)];
+    if (recipients.length === 0) return;
+    const now = this.deps.clock.now();
+    const payload = create(GroupSystemNoticePayloadSchema, {
+      operationType: notice.operationType,
+      operatorId: notice.operatorId,
+      handleMessage: notice.handleMessage ?? "",
+      groupProfile: create(GroupSystemNoticeGroupProfileSchema, { groupId: notice.groupId, name: notice.groupName, groupType: notice.groupType }),
+    });
+    const writes = recipients.map((userId) => {
+      const message = create(MessageSchema, {
+        messageId: `sys-${notice.groupId}-${now}-${randomInt(2 ** 31)}`,
+        type: MessageElemType.GRP_SYS_NOTICE,
+        conversationId: SYSTEM_CONVERSATION_ID,
+        conversationType: ConversationType.SYSTEM,
+        to: userId,
+        from: SYSTEM_CONVERSATION_ID,
+        flow: "in",
+        time: BigInt(Math.floor(now / 1000)),
+        status: "success",
+        priority: MessagePriority.NORMAL,
+        random: randomInt(2 ** 31),
+        clientTime: BigInt(Math.floor(now / 1000)),
+        isSystemMessage: true,
+        payload: { case: "groupSystemNotice", value: payload },
+      });
+      return this.write({
+        conv: systemKey(userId),
+        message,
+        sender: SYSTEM_CONVERSATION_ID,
+        peer: "",
+        systemRecipient: userId,
+        countable: true,
+        asLast: true,
+        flags: 0,
+        time: now,
+      }).then((result) => ({ userId, sent: { ...message, sequence: BigInt(result.stored.seq) } }));
+    });
+    for (const { userId, sent } of await Promise.all(writes)) this.deps.bus.publish([userId], received([sent]));
   }
 
   /** Queues a message to store; every message queued in the same tick is written in one transaction. */
@@ -316,8 +515,10 @@ export class Messages {
         if (w.countable) ordinal += 1;
         const body = toBinary(MessageSchema, { ...w.message, sequence: BigInt(seq) });
         written.set(w, { conv, seq, msgId: w.message.messageId, senderId: w.sender, time: w.time, ordinal, flags: w.flags, version: 0, revoked: false, receiptTime: 0, body });
-        const sides: [string, string, boolean][] = [[w.sender, c2cConversationId(w.peer), true]];
-        if (w.peer !== w.sender) sides.push([w.peer, c2cConversationId(w.sender), false]);
+        const sides: [string, string, boolean][] = w.systemRecipient
+          ? [[w.systemRecipient, SYSTEM_CONVERSATION_ID, false]]
+          : [[w.sender, w.groupConversationId ?? c2cConversationId(w.peer), true]];
+        if (!w.groupConversationId && !w.systemRecipient && w.peer !== w.sender) sides.push([w.peer, c2cConversationId(w.sender), false]);
         for (const [userId, conversationId, own] of sides) {
           const row = rows.get(rowKey(userId, conversationId)) ?? { userId, conversationId, conv, lastSeq: 0, sortTime: w.time, ownCount: 0 };
           if (w.asLast) {
@@ -345,7 +546,7 @@ export class Messages {
   // ---- history
 
   async list(userId: string, conversationId: string, nextReqMessageId: string, count: number) {
-    const { ref, conv, record } = await this.open(userId, conversationId);
+    const { ref, conv, record } = await this.open(userId, conversationId, true);
     const limit = count > 0 && count < PAGE_SIZE ? count : PAGE_SIZE;
     let beforeSeq: number | undefined;
     if (nextReqMessageId) {
@@ -365,7 +566,7 @@ export class Messages {
   }
 
   async hopping(userId: string, req: GetMessageListHoppingRequest) {
-    const { conv, record } = await this.open(userId, req.conversationId);
+    const { conv, record } = await this.open(userId, req.conversationId, true);
     const limit = req.count > 0 && req.count < PAGE_SIZE ? req.count : PAGE_SIZE;
     const older = req.direction === 0;
     const cleared = record?.clearedSeq ?? 0;
@@ -400,13 +601,16 @@ export class Messages {
 
   async revoke(session: Session, input: Message): Promise<Message> {
     const userId = session.userId;
-    const { ref, conv } = this.locate(userId, input.conversationId);
+    const { ref, conv } = this.locate(userId, input.conversationId, true);
     if (ref.kind === "system") throw chatError(INVALID_PARAMETER, "system conversation messages cannot be revoked");
+    await this.requireGroupReader(userId, ref);
     const stored = await this.deps.store.byId(conv, input.messageId);
     if (!stored) throw chatError(MESSAGE_NOT_FOUND);
-    if (stored.senderId !== userId) throw chatError(REVOKE_FAILED, "only the sender may revoke a one-to-one message");
+    // In a group the owner and admins revoke anyone's message at any time; otherwise the sender, within the window.
+    const manager = ref.kind === "group" && (await (this.deps.groups ?? noGroups).isManager(ref.groupId, userId));
+    if (stored.senderId !== userId && !manager) throw chatError(REVOKE_FAILED, "only the sender (or a group's owner and admins) may revoke a message");
     if (stored.revoked) throw chatError(REVOKE_FAILED, "the message is already revoked");
-    if (this.deps.clock.now() - stored.time > this.deps.options.revokeWindowMs) throw chatError(REVOKE_FAILED, "the revoke window has passed");
+    if (!manager && this.deps.clock.now() - stored.time > this.deps.options.revokeWindowMs) throw chatError(REVOKE_FAILED, "the revoke window has passed");
     const profile = (await this.deps.profiles.getProfiles([userId])).get(userId);
     const message = decodeMessage(stored);
     message.isRevoked = true;
@@ -418,6 +622,13 @@ export class Messages {
     );
     if (!done) throw chatError(REVOKE_FAILED, "the message is already revoked");
     const payload = (m: Message): EventPayload => ({ case: "messageRevoked", value: { $typeName: "chatwire.v1.MessageRevoked", messageList: [m] } });
+    if (ref.kind === "group") {
+      const members = (await (this.deps.groups ?? noGroups).memberIds(ref.groupId)).filter((id) => id !== userId);
+      if (members.length > 0) this.deps.bus.publish(members, payload(viewFor(message, "")));
+      const mine = viewFor(message, userId);
+      this.deps.bus.publish([userId], payload(mine), { exceptSessionId: session.id });
+      return mine;
+    }
     const peer = ref.kind === "c2c" ? ref.peer : undefined;
     if (peer && peer !== userId) this.deps.bus.publish([peer], payload(viewFor(message, peer)));
     this.deps.bus.publish([userId], payload(message), { exceptSessionId: session.id });
@@ -495,7 +706,7 @@ export class Messages {
 
   /** Marks a conversation read; the C2C peer learns which of its messages were read. */
   async setRead(userId: string, conversationId: string): Promise<void> {
-    this.parse(conversationId);
+    this.parse(conversationId, true);
     const [record] = await this.deps.conversations.store.get(userId, [conversationId]);
     if (record) await this.readAll(userId, [record]);
   }
@@ -587,21 +798,33 @@ export class Messages {
     return view;
   }
 
-  private parse(conversationId: string): ConversationRef {
+  private parse(conversationId: string, groupsServed = false): ConversationRef {
     const ref = parseConversationId(conversationId);
     if (!ref) throw chatError(INVALID_CONV_ID);
-    if (ref.kind === "group") throw chatError(990001, "group conversations come with the groups domain");
+    if (ref.kind === "group" && (!groupsServed || ref.groupId.includes("@TOPIC#"))) {
+      throw chatError(990001, "this call is not served for group conversations yet");
+    }
     return ref;
   }
 
-  private locate(userId: string, conversationId: string): { ref: ConversationRef; conv: string } {
-    const ref = this.parse(conversationId);
+  /** A group conversation's history is for its members (10007); unknown groups answer 10010. */
+  private async requireGroupReader(userId: string, ref: ConversationRef): Promise<void> {
+    if (ref.kind !== "group") return;
+    const groups = this.deps.groups ?? noGroups;
+    if (await groups.isMember(ref.groupId, userId)) return;
+    const { code } = await groups.senderOf(ref.groupId, userId);
+    throw chatError(code === GROUP_NOT_FOUND ? GROUP_NOT_FOUND : GROUP_NO_PERMISSION);
+  }
+
+  private locate(userId: string, conversationId: string, groupsServed = false): { ref: ConversationRef; conv: string } {
+    const ref = this.parse(conversationId, groupsServed);
     return { ref, conv: keyOf(userId, ref) };
   }
 
   /** The conversation as the user holds it (its row may not exist yet). */
-  private async open(userId: string, conversationId: string) {
-    const { ref, conv } = this.locate(userId, conversationId);
+  private async open(userId: string, conversationId: string, groupsServed = false) {
+    const { ref, conv } = this.locate(userId, conversationId, groupsServed);
+    await this.requireGroupReader(userId, ref);
     const [record] = await this.deps.conversations.store.get(userId, [conversationId]);
     return { ref, conv, record };
   }

@@ -30,7 +30,7 @@ export const CASES: Readonly<Record<string, readonly string[]>> = {
     "user-status/durability/**",
   ],
   // Groups, their members, and their attributes and counters.
-  groups: ["groups/**", "group-members/**", "group-attributes/**"],
+  groups: ["groups/**", "group-members/**", "group-attributes/**", "group-messages/**", "communities/**"],
   // Reactions and extensions of messages (server/interactions/), each with its own suite.
   interactions: ["reactions/**", "extensions/**"],
 };

@@ -1,6 +1,6 @@
 // The group store on every engine from one test body: groups and their allocated counters (member ordinals, member
-// count), memberships and their pages, applications, bans, optimistic attribute writes and atomic counters; on the
-// engines that keep data, all of it is there after reopening.
+// count), memberships and their pages, marks, applications, bans, optimistic attribute writes, atomic counters,
+// topics and pins; on the engines that keep data, all of it is there after reopening.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createGroupStore, type GroupRecord, type GroupStore } from "../../server/groups/group-store.js";
@@ -74,8 +74,15 @@ function groupSuite(engine: EngineName): void {
       const first = await store.page(db.kysely, "g1", 0, 2);
       assert.deepEqual(first.map((m) => [m.userId, m.ord]), [["alice", 1], ["bob", 2]]);
       assert.deepEqual((await store.page(db.kysely, "g1", 2, 2)).map((m) => m.userId), ["carol", "dave"]);
-      assert.deepEqual((await store.page(db.kysely, "g1", 0, 10, ADMIN)).map((m) => m.userId), ["carol"]);
+      assert.deepEqual((await store.page(db.kysely, "g1", 0, 10, { role: ADMIN })).map((m) => m.userId), ["carol"]);
+      assert.deepEqual((await store.page(db.kysely, "g1", 0, 2, { newest: true })).map((m) => m.userId), ["dave", "carol"]);
+      assert.deepEqual((await store.page(db.kysely, "g1", 3, 5, { newest: true })).map((m) => m.userId), ["bob", "alice"]);
+      assert.equal(await db.transact((trx) => store.mark(trx, "g1", 1000, ["bob", "dave"], true)), 1);
+      assert.equal(await db.transact((trx) => store.mark(trx, "g1", 1001, ["bob"], true)), 2);
+      assert.deepEqual((await store.page(db.kysely, "g1", 0, 10, { mark: 1000 })).map((m) => m.userId), ["bob", "dave"]);
+      assert.equal(await db.transact((trx) => store.mark(trx, "g1", 1001, ["bob"], false)), 1);
       assert.deepEqual(await db.transact((trx) => store.removeMembers(trx, "g1", ["bob", "zed"])), ["bob"]);
+      assert.deepEqual((await store.page(db.kysely, "g1", 0, 10, { mark: 1000 })).map((m) => m.userId), ["dave"], "a member's marks leave with it");
       assert.equal((await store.get(db.kysely, "g1"))!.memberCount, 3);
       assert.deepEqual((await store.groupsOf(db.kysely, "carol", 10)).map((r) => [r.group.groupId, r.member.role]), [["g1", ADMIN]]);
       assert.deepEqual(await store.joinedCounts(db.kysely, ["alice", "bob"], [PUBLIC]), new Map([["alice", 1]]));
@@ -110,6 +117,30 @@ function groupSuite(engine: EngineName): void {
       assert.deepEqual(await again.counters(ex, "g2"), new Map([["gifts", 7], ["likes", 1]]));
       assert.deepEqual(await again.counters(ex, "g2", ["likes", "none"]), new Map([["likes", 1]]));
       assert.equal(await again.counterCount(ex, "g2"), 2);
+    });
+
+    it("topics and pins, and a group's removal taking them along", async ({ db, store }) => {
+      await db.transact(async (trx) => {
+        await store.insert(trx, group("g3"));
+        const topic = { groupId: "g3", topicId: "g3@TOPIC#_a", name: "a", avatar: "", introduction: "", notification: "", customData: "", muteAll: false, createTime: 1 };
+        assert.equal(await store.insertTopic(trx, topic), true);
+        assert.equal(await store.insertTopic(trx, topic), false, "a topic ID is used once");
+        await store.insertTopic(trx, { ...topic, topicId: "g3@TOPIC#_b", name: "b" });
+        assert.equal(await store.setPin(trx, "g3", 7, "alice", 10), true);
+        assert.equal(await store.setPin(trx, "g3", 7, "bob", 11), false, "pinned once");
+        await store.setPin(trx, "g3", 3, "bob", 12);
+      });
+      const updated = await db.transact((trx) => store.updateTopic(trx, "g3", "g3@TOPIC#_a", { name: "news", muteAll: true }));
+      assert.deepEqual([updated?.name, updated?.muteAll], ["news", true]);
+      assert.equal(await db.transact((trx) => store.updateTopic(trx, "g3", "g3@TOPIC#_zz", { name: "x" })), undefined);
+      assert.deepEqual((await store.topics(db.kysely, "g3", undefined, 10)).map((t) => t.name), ["news", "b"]);
+      assert.deepEqual((await store.topics(db.kysely, "g3", ["g3@TOPIC#_b", "g3@TOPIC#_zz"], 10)).map((t) => t.topicId), ["g3@TOPIC#_b"]);
+      assert.deepEqual((await store.pins(db.kysely, "g3", 10)).map((p) => [p.seq, p.pinnerId]), [[3, "bob"], [7, "alice"]]);
+      assert.equal(await db.transact((trx) => store.setPin(trx, "g3", 7, undefined, 13)), true);
+      assert.deepEqual(await db.transact((trx) => store.deleteTopics(trx, "g3", ["g3@TOPIC#_b", "g3@TOPIC#_zz"])), ["g3@TOPIC#_b"]);
+      await db.transact((trx) => store.remove(trx, "g3"));
+      assert.deepEqual(await store.topics(db.kysely, "g3", undefined, 10), []);
+      assert.deepEqual(await store.pins(db.kysely, "g3", 10), []);
     });
   });
 }

@@ -77,6 +77,47 @@ export const groups: Migration = {
         .addPrimaryKeyConstraint("grp_ban_pk", ["group_id", "user_id"]),
     ).execute();
 
+    // Topics of topic-enabled communities.
+    await keyedTable(
+      db,
+      db.schema
+        .createTable("grp_topic")
+        .addColumn("group_id", idType(db), (c) => c.notNull())
+        .addColumn("topic_id", idType(db), (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("avatar", "text", (c) => c.notNull())
+        .addColumn("introduction", "text", (c) => c.notNull())
+        .addColumn("notification", "text", (c) => c.notNull())
+        .addColumn("custom_data", "text", (c) => c.notNull())
+        .addColumn("mute_all", "bigint", (c) => c.notNull())
+        .addColumn("create_time", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("grp_topic_pk", ["group_id", "topic_id"]),
+    ).execute();
+
+    // Pinned group messages, by sequence.
+    await keyedTable(
+      db,
+      db.schema
+        .createTable("grp_pin")
+        .addColumn("group_id", idType(db), (c) => c.notNull())
+        .addColumn("seq", "bigint", (c) => c.notNull())
+        .addColumn("pinner_id", idType(db), (c) => c.notNull())
+        .addColumn("time", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("grp_pin_pk", ["group_id", "seq"]),
+    ).execute();
+
+    // AVChatRoom member marks (MarkGroupMemberList), the filter of GetGroupMemberList.
+    await keyedTable(
+      db,
+      db.schema
+        .createTable("grp_mark")
+        .addColumn("group_id", idType(db), (c) => c.notNull())
+        .addColumn("mark", "bigint", (c) => c.notNull())
+        .addColumn("user_id", idType(db), (c) => c.notNull())
+        .addPrimaryKeyConstraint("grp_mark_pk", ["group_id", "mark", "user_id"]),
+    ).execute();
+    await db.schema.createIndex("grp_mark_user").on("grp_mark").columns(["group_id", "user_id"]).execute();
+
     await keyedTable(
       db,
       db.schema
