@@ -219,8 +219,9 @@ export class Presence {
       for (const id of accepted) this.index.set(subscriberId, id, expireTime);
       for (const id of evicted) this.index.delete(subscriberId, id);
     }
-    const records = await this.recordsOf(accepted);
-    return { failures, statuses: accepted.map((id) => this.statusOf(records.get(id)!)), evicted };
+    const subscribed = accepted.filter((id) => !evicted.includes(id));
+    const records = await this.recordsOf(subscribed);
+    return { failures, statuses: subscribed.map((id) => this.statusOf(records.get(id)!)), evicted };
   }
 
   async unsubscribe(subscriberId: string, targetIds: readonly string[] | "all"): Promise<string[]> {
