@@ -15,6 +15,7 @@ export interface PresenceOptions {
 
 export const defaultPresenceOptions: PresenceOptions = {
   statusQueryEnabled: true,
+  // Stryker disable next-line BooleanLiteral: no effect until friend relationships are served (docs/decisions.md)
   friendAutoNotify: false,
   offlineTimeoutMs: 400_000,
   customStatusClearDelayMs: 30_000,
