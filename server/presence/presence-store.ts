@@ -189,7 +189,7 @@ export function createSubscriptionStore(db: Db): SubscriptionStore {
           // Stryker disable next-line all: the order of the removed IDs only matters to the caller's in-memory index, which deletes each one whatever the order
           .sort((a, b) => a.create_time - b.create_time || (a.target_id < b.target_id ? -1 : a.target_id > b.target_id ? 1 : 0))
           .map((row) => row.target_id);
-        // Stryker disable next-line ConditionalExpression: returning the removed IDs in another order changes nothing a client sees (see the sort above)
+        // Stryker disable next-line ConditionalExpression: forced true, a listed removal answers in store order instead of the caller's, which no client sees (the caller only deletes each ID from its index); forced false, the cases catch it, but the mutator is one
         if (targetIds === "all") return removed;
         // RETURNING has no defined order; answer in the caller's order.
         const gone = new Set(removed);
