@@ -35,6 +35,9 @@ import { createConversationStore } from "./conversations/conversation-store.js";
 import { Conversations, type GroupDirectory } from "./conversations/conversations.js";
 import { createMessageHandlers, createReadReceiptHandlers } from "./messages/message-handlers.js";
 import { createMessageStore } from "./messages/message-store.js";
+import { CloudMessageSearch } from "./search/cloud-message-search.js";
+import { createMessageSearchStore } from "./search/message-search-store.js";
+import { createCloudMessageSearchHandlers } from "./search/search-handlers.js";
 import { Messages } from "./messages/messages.js";
 import { Blacklist } from "./relationships/blacklist.js";
 import { createFollowHandlers } from "./relationships/follow-handlers.js";
@@ -302,6 +305,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     accountAdmin: createAccountAdminHandlers(presence),
     message: {
       ...createMessageHandlers(messages),
+      ...createCloudMessageSearchHandlers(
+        new CloudMessageSearch({ index: createMessageSearchStore(db), messages: messageStore, conversations: conversations.store, clock }),
+      ),
       ...createTranslationHandlers({
         translation: config.translation && libreTranslateProvider(config.translation),
         speechToText: config.speechToText && openAiTranscriptionProvider(config.speechToText),

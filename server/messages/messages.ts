@@ -314,8 +314,9 @@ export class Messages {
       for (const w of list) {
         seq += 1;
         if (w.countable) ordinal += 1;
-        const body = toBinary(MessageSchema, { ...w.message, sequence: BigInt(seq) });
-        written.set(w, { conv, seq, msgId: w.message.messageId, senderId: w.sender, time: w.time, ordinal, flags: w.flags, version: 0, revoked: false, receiptTime: 0, body });
+        const decoded = { ...w.message, sequence: BigInt(seq) };
+        const body = toBinary(MessageSchema, decoded);
+        written.set(w, { conv, seq, msgId: w.message.messageId, senderId: w.sender, time: w.time, ordinal, flags: w.flags, version: 0, revoked: false, receiptTime: 0, body, decoded });
         const sides: [string, string, boolean][] = [[w.sender, c2cConversationId(w.peer), true]];
         if (w.peer !== w.sender) sides.push([w.peer, c2cConversationId(w.sender), false]);
         for (const [userId, conversationId, own] of sides) {
