@@ -20,7 +20,9 @@ function indexedColumns(db: Kysely<any>, table: CreateTableBuilder<"message_sear
 export const search: Migration = {
   async up(db: Kysely<any>) {
     if (isPostgres(db)) {
-      // In `public`, not in the migrating schema: an extension exists once per database.
+      // In `public`, not in the migrating schema: an extension exists once per database, so two schemas migrating
+      // at once (the Migrator's lock is per schema) would race to create it; a database-wide lock orders them.
+      await sql`select pg_advisory_xact_lock(hashtext('chatwire:create extension pg_trgm'))`.execute(db);
       await sql`create extension if not exists pg_trgm with schema public`.execute(db);
       await indexedColumns(db, db.schema.createTable("message_search")).addPrimaryKeyConstraint("message_search_pk", ["conv", "seq"]).execute();
       await sql`create index message_search_text on message_search using gin (text public.gin_trgm_ops)`.execute(db);
