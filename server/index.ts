@@ -37,7 +37,9 @@ import { createMessageHandlers, createReadReceiptHandlers } from "./messages/mes
 import { createMessageStore } from "./messages/message-store.js";
 import { CloudMessageSearch } from "./search/cloud-message-search.js";
 import { createMessageSearchStore } from "./search/message-search-store.js";
-import { createCloudMessageSearchHandlers } from "./search/search-handlers.js";
+import { CloudUserSearch } from "./search/cloud-user-search.js";
+import { createCloudMessageSearchHandlers, createSearchHandlers } from "./search/search-handlers.js";
+import { createUserSearchStore } from "./search/user-search-store.js";
 import { Messages } from "./messages/messages.js";
 import { Blacklist } from "./relationships/blacklist.js";
 import { createFollowHandlers } from "./relationships/follow-handlers.js";
@@ -301,6 +303,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }),
     event: createStreamEventsHandlers(streamDeps),
     userStatus: createUserStatusHandlers(presence),
+    search: createSearchHandlers(new CloudUserSearch({ index: createUserSearchStore(db), profilesOf: (ids) => profiles.ofUsers(ids) })),
     presenceAdmin: createPresenceAdminHandlers({ presence, clock, orgName: config.orgName, appName: String(config.sdkAppID) }),
     accountAdmin: createAccountAdminHandlers(presence),
     message: {

@@ -9,8 +9,9 @@
 // bounded by the caller's own messages. On PostgreSQL every keyword is an ILIKE the pg_trgm GIN index serves when
 // it is 3 characters or more (the planner falls back the same way for shorter ones).
 import { fromBinary } from "@bufbuild/protobuf";
-import { sql, type Expression, type RawBuilder, type SqlBool } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import { MessageSchema, type Message } from "../../gen/chatwire/v1/message_pb.js";
+import { keywordMatch } from "./keyword-sql.js";
 import type { Db, Engine, Executor, Tx } from "../storage/db.js";
 import { inList, rowsOf } from "../storage/sql-helpers.js";
 
@@ -107,16 +108,6 @@ export interface MessageSearchStore {
   inConversation(c: SearchCriteria, conversationId: string, beforeSeq: number | undefined, limit: number, e?: Executor): Promise<{ total: number; hits: { conv: string; seq: number }[] }>;
 }
 
-function likePattern(keyword: string): string {
-  return `%${keyword.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-}
-
-function keywordMatch(engine: Engine, keyword: string): Expression<SqlBool> {
-  if (engine === "postgres") return sql<SqlBool>`s.text ilike ${likePattern(keyword)} escape '\\'`;
-  if ([...keyword].length >= 3) return sql<SqlBool>`s.id in (select rowid from message_fts where message_fts match ${`"${keyword.replace(/"/g, '""')}"`})`;
-  return sql<SqlBool>`s.text like ${likePattern(keyword)} escape '\\'`;
-}
-
 function conditions(engine: Engine, c: SearchCriteria): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [sql`c.user_id = ${c.userId}`, sql`s.seq > c.cleared_seq`];
   if (c.fromMs !== undefined) parts.push(sql`s.time >= ${c.fromMs}`);
@@ -124,7 +115,7 @@ function conditions(engine: Engine, c: SearchCriteria): RawBuilder<unknown> {
   if (c.senders.length > 0) parts.push(sql`${inList(engine, "s.sender_id", c.senders)}`);
   if (c.types.length > 0) parts.push(sql`s.type in (${sql.join(c.types.map((t) => sql.lit(t)))})`);
   if (c.keywords.length > 0) {
-    const each = c.keywords.map((k) => sql`${keywordMatch(engine, k)}`);
+    const each = c.keywords.map((k) => sql`${keywordMatch(engine, k, "s", "message_fts")}`);
     parts.push(sql`(${sql.join(each, c.matchAll ? sql` and ` : sql` or `)})`);
   }
   parts.push(sql`not exists (select 1 from message_hidden h where h.user_id = c.user_id and h.conv = s.conv and h.seq = s.seq)`);
