@@ -35,6 +35,11 @@ function officialToEnumNumber(desc: DescEnum, value: unknown): number {
   }
   const number = reverse.get(value);
   if (number !== undefined) return number;
+  // An enum standing for official string literals that are no constants ('or' | 'and'): the value's own name.
+  if (typeof value === "string" && !(desc.typeName in officialEnumValues)) {
+    const named = desc.values.find((v) => v.localName.toLowerCase() === value.toLowerCase());
+    if (named) return named.number;
+  }
   return typeof value === "number" ? value : 0;
 }
 

@@ -35,6 +35,11 @@ import { createConversationStore } from "./conversations/conversation-store.js";
 import { Conversations, type GroupDirectory } from "./conversations/conversations.js";
 import { createMessageHandlers, createReadReceiptHandlers } from "./messages/message-handlers.js";
 import { createMessageStore } from "./messages/message-store.js";
+import { CloudMessageSearch } from "./search/cloud-message-search.js";
+import { createMessageSearchStore } from "./search/message-search-store.js";
+import { CloudUserSearch } from "./search/cloud-user-search.js";
+import { createCloudMessageSearchHandlers, createSearchHandlers } from "./search/search-handlers.js";
+import { createUserSearchStore } from "./search/user-search-store.js";
 import { Blacklist } from "./relationships/blacklist.js";
 import { createFollowHandlers } from "./relationships/follow-handlers.js";
 import { createFollowStore } from "./relationships/follow-store.js";
@@ -313,10 +318,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }),
     event: createStreamEventsHandlers(streamDeps),
     userStatus: createUserStatusHandlers(presence),
+    search: createSearchHandlers(new CloudUserSearch({ index: createUserSearchStore(db), profilesOf: (ids) => profiles.ofUsers(ids) })),
     presenceAdmin: createPresenceAdminHandlers({ presence, clock, orgName: config.orgName, appName: String(config.sdkAppID) }),
     accountAdmin: createAccountAdminHandlers(presence),
     message: {
       ...createMessageHandlers(messages),
+      ...createCloudMessageSearchHandlers(
+        new CloudMessageSearch({ index: createMessageSearchStore(db), messages: messageStore, conversations: conversations.store, clock }),
+      ),
       ...createTranslationHandlers({
         translation: config.translation && libreTranslateProvider(config.translation),
         speechToText: config.speechToText && openAiTranscriptionProvider(config.speechToText),

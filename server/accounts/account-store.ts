@@ -1,4 +1,5 @@
 // The accounts table: a user exists once it has logged in or been imported.
+import { indexNewUsers } from "../search/user-search-store.js";
 import type { Db } from "../storage/db.js";
 import { inList } from "../storage/sql-helpers.js";
 
@@ -25,14 +26,17 @@ export function createAccountStore(db: Db): AccountStore {
       const unique = [...new Set(userIds)];
       // Stryker disable next-line ConditionalExpression,ArrayDeclaration: Accounts.ensure never asks for nothing
       if (unique.length === 0) return [];
-      const created = await db.batch((trx) =>
-        trx
+      const created = await db.batch(async (trx) => {
+        const rows = await trx
           .insertInto("account")
           .values(unique.map((user_id) => ({ user_id, create_time: nowMs })))
           .onConflict((oc) => oc.column("user_id").doNothing())
           .returning("user_id")
-          .execute(),
-      );
+          .execute();
+        // Searchable by ID from the start (searchCloudUsers).
+        await indexNewUsers(trx, rows.map((row) => row.user_id));
+        return rows;
+      });
       const made = new Set(created.map((row) => row.user_id));
       return unique.filter((id) => made.has(id));
     },

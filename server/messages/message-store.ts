@@ -4,6 +4,9 @@
 // sender sees it; what differs per viewer (flow, conversation ID, read flags) is derived when it is read.
 import { sql, type Expression, type SqlBool } from "kysely";
 import type { Db, Engine, Executor, Tx } from "../storage/db.js";
+import { fromBinary } from "@bufbuild/protobuf";
+import { MessageSchema, type Message } from "../../gen/chatwire/v1/message_pb.js";
+import { createMessageSearchStore, searchEntryOf } from "../search/message-search-store.js";
 import { rowsOf } from "../storage/sql-helpers.js";
 
 export interface MessageTable {
@@ -65,6 +68,12 @@ export interface StoredMessage {
   revoked: boolean;
   receiptTime: number;
   body: Uint8Array;
+  /** The message `body` encodes, when the writer has it decoded (spares the search index a decode). */
+  decoded?: Message;
+}
+
+function searchEntry(m: StoredMessage) {
+  return searchEntryOf(m, m.decoded ?? fromBinary(MessageSchema, m.body));
 }
 
 function toStored(row: MessageTable): StoredMessage {
@@ -141,6 +150,8 @@ function asBytes(body: Uint8Array): Buffer {
 }
 
 export function createMessageStore(db: Db): MessageStore {
+  // The cloud search index is written with the messages, in their transaction (server/search/).
+  const search = createMessageSearchStore(db);
   const insert = db.prepare<MessageTable, never>((k, p) =>
     k.insertInto("message").values({
       conv: p("conv"),
@@ -199,6 +210,7 @@ export function createMessageStore(db: Db): MessageStore {
         receipt_time: m.receiptTime,
         body: asBytes(m.body),
       });
+      await search.index(trx, [searchEntry(m)]);
     },
     async insertMany(trx, messages) {
       if (messages.length === 0) return;
@@ -210,6 +222,7 @@ export function createMessageStore(db: Db): MessageStore {
       await sql`
         insert into message (conv, seq, msg_id, sender_id, time, ordinal, flags, version, revoked, receipt_time, body)
         select c0, c1, c2, c3, c4, c5, c6, 0, 0, c7, c8 from (${source}) as batch`.execute(trx);
+      await search.index(trx, messages.map(searchEntry));
     },
     async byIds(keys, e = db.kysely) {
       if (keys.length === 0) return [];
@@ -234,7 +247,10 @@ export function createMessageStore(db: Db): MessageStore {
         .where("version", "=", expectVersion)
         .where("revoked", "=", 0)
         .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      if (Number(result.numUpdatedRows) === 0) return false;
+      if (change.revoked) await search.remove(trx, conv, seq);
+      else await search.reindex(trx, conv, seq, change.body);
+      return true;
     },
     async setReceipts(trx, conv, seqs, nowMs) {
       for (const seq of seqs) {

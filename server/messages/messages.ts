@@ -513,8 +513,9 @@ export class Messages {
       for (const w of list) {
         seq += 1;
         if (w.countable) ordinal += 1;
-        const body = toBinary(MessageSchema, { ...w.message, sequence: BigInt(seq) });
-        written.set(w, { conv, seq, msgId: w.message.messageId, senderId: w.sender, time: w.time, ordinal, flags: w.flags, version: 0, revoked: false, receiptTime: 0, body });
+        const decoded = { ...w.message, sequence: BigInt(seq) };
+        const body = toBinary(MessageSchema, decoded);
+        written.set(w, { conv, seq, msgId: w.message.messageId, senderId: w.sender, time: w.time, ordinal, flags: w.flags, version: 0, revoked: false, receiptTime: 0, body, decoded });
         const sides: [string, string, boolean][] = w.systemRecipient
           ? [[w.systemRecipient, SYSTEM_CONVERSATION_ID, false]]
           : [[w.sender, w.groupConversationId ?? c2cConversationId(w.peer), true]];

@@ -9,6 +9,7 @@ import type { Clock } from "../clock.js";
 import type { ProfileSource } from "../conversations/conversations.js";
 import type { EventBus } from "../events/event-bus.js";
 import { chatError } from "../rpc/chat-error.js";
+import { indexProfile } from "../search/user-search-store.js";
 import { lockKeys } from "../storage/sql-helpers.js";
 import type { Db } from "../storage/db.js";
 import { checkCustomFields, mergeCustomFields } from "./custom-fields.js";
@@ -104,6 +105,7 @@ export class Profiles implements ProfileSource {
       const next = create(ProfileSchema, { ...current, ...changes, userId, lastUpdatedTime: BigInt(now) });
       next.profileCustomField = mergeCustomFields(current.profileCustomField, custom).map((f) => ({ $typeName: "chatwire.v1.ProfileCustomField" as const, ...f }));
       await this.deps.store.put(trx, userId, toBinary(ProfileSchema, next), now);
+      await indexProfile(trx, userId, next);
       const audience = await this.deps.friends.haveAsFriend(userId, MAX_PROFILE_AUDIENCE, trx);
       return { profile: next, audience };
     });

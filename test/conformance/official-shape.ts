@@ -5,7 +5,7 @@
 // It is written apart from the facade's own mapping on purpose: the suite must not share the code it checks.
 // Two message overrides: a message's (or message element's) `payload` oneof is the official `payload` object of its
 // `type` (MessageElemType → variant, below), and a google.protobuf.Struct field is the JSON object it holds.
-import { getOption, ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf";
+import { getOption, ScalarType, type DescEnum, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import { officialEnumValues } from "../../client/generated/constants.js";
 import { facade_name } from "../../gen/chatwire/v1/options_pb.js";
 
@@ -40,18 +40,18 @@ function hasTypedPayload(desc: DescMessage): boolean {
 
 const INT64 = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
 
-function itemKind(field: DescField): { scalar?: ScalarType; enumName?: string; message?: DescMessage } {
+function itemKind(field: DescField): { scalar?: ScalarType; enumName?: string; enumDesc?: DescEnum; message?: DescMessage } {
   switch (field.fieldKind) {
     case "scalar":
       return { scalar: field.scalar };
     case "enum":
-      return { enumName: field.enum.typeName };
+      return { enumName: field.enum.typeName, enumDesc: field.enum };
     case "message":
       return { message: field.message };
     case "list":
     case "map": {
       if (field.fieldKind === "list" ? field.listKind === "scalar" : field.mapKind === "scalar") return { scalar: field.scalar! };
-      if (field.fieldKind === "list" ? field.listKind === "enum" : field.mapKind === "enum") return { enumName: field.enum!.typeName };
+      if (field.fieldKind === "list" ? field.listKind === "enum" : field.mapKind === "enum") return { enumName: field.enum!.typeName, enumDesc: field.enum! };
       return { message: field.message! };
     }
   }
@@ -63,7 +63,10 @@ function toWire(kind: ReturnType<typeof itemKind>, value: unknown): unknown {
   if (kind.enumName) {
     const table = officialEnumValues[kind.enumName] ?? {};
     const hit = Object.entries(table).find(([, official]) => official === value);
-    return hit ? Number(hit[0]) : Number(value);
+    if (hit) return Number(hit[0]);
+    // An enum standing for official string literals that are no constants ('or' | 'and'): the value's own name.
+    const named = typeof value === "string" && !(kind.enumName in officialEnumValues) ? kind.enumDesc?.values.find((v) => v.localName.toLowerCase() === value.toLowerCase()) : undefined;
+    return named ? named.number : Number(value);
   }
   if (kind.scalar !== undefined && INT64.has(kind.scalar)) return BigInt(Math.trunc(Number(value)));
   return value;
