@@ -49,7 +49,7 @@ export function localMethods(core: ChatCore, self: () => object): Readonly<Recor
     callExperimentalAPI: (key, options) =>
       key === "isCommercialAbilityEnabled" || key === "statTUIKeyFeatures"
         ? Promise.resolve({ code: 0, data: { enabled: true } })
-        : core.runtime.invoke(rpcBinding("callExperimentalAPI"), [key, options]).then((r) => r.result),
+        : core.runtime.invoke(rpcBinding("callExperimentalAPI"), [key, options]).then((r) => ({ code: 0, data: (r.result as Obj).data.data })),
     login: (...args) => core.login(args),
     logout: () => core.logout(),
     destroy: () => core.destroy(),

@@ -2,8 +2,9 @@
 // keys are the field's lowerCamelCase name with `Id` written `ID` (userIdList ↔ userIDList) unless the field sets
 // `(chatwire.v1.facade_name)`; enums travel as numbers and surface as the official value from officialEnumValues;
 // 64-bit integers surface as numbers; a message's `payload` oneof is the official `payload` object of its `type`,
-// and a google.protobuf.Struct is the JSON object it holds.
-import { getOption, ScalarType, type DescEnum, type DescField, type DescMessage } from "@bufbuild/protobuf";
+// a google.protobuf.Struct is the JSON object it holds, and a google.protobuf.Value the JSON value it holds.
+import { fromJson, getOption, ScalarType, toJson, type DescEnum, type DescField, type DescMessage, type JsonValue } from "@bufbuild/protobuf";
+import { ValueSchema, type Value } from "@bufbuild/protobuf/wkt";
 import { facade_name } from "../gen/chatwire/v1/options_pb.js";
 import { officialEnumValues } from "./generated/constants.js";
 
@@ -100,6 +101,7 @@ function singularKind(field: DescField): Kind {
 }
 
 const STRUCT = "google.protobuf.Struct";
+const VALUE = "google.protobuf.Value";
 
 /** The `payload` variant of each MessageElemType number (a text payload with `atUserList` is `textAt`). */
 const PAYLOADS = ",text,image,audio,file,face,video,location,groupTip,groupSystemNotice,custom,merger".split(",");
@@ -116,6 +118,7 @@ function valueToMessage(kind: Kind, value: unknown): unknown {
     case "enum":
       return officialToEnumNumber(kind.desc, value);
     case "message":
+      if (kind.desc.typeName === VALUE) return fromJson(ValueSchema, (value ?? null) as JsonValue);
       return kind.desc.typeName === STRUCT ? value : toMessageInit(kind.desc, (value ?? {}) as OfficialObject);
   }
 }
@@ -127,6 +130,7 @@ function valueToOfficial(kind: Kind, value: unknown): unknown {
     case "enum":
       return enumNumberToOfficial(kind.desc, value as number);
     case "message":
+      if (kind.desc.typeName === VALUE) return toJson(ValueSchema, value as Value);
       return kind.desc.typeName === STRUCT ? value : toOfficial(kind.desc, value as Record<string, unknown>);
   }
 }

@@ -35,6 +35,7 @@ import { createConversationStore } from "./conversations/conversation-store.js";
 import { Conversations, type GroupDirectory } from "./conversations/conversations.js";
 import { createMessageHandlers, createReadReceiptHandlers } from "./messages/message-handlers.js";
 import { createMessageStore } from "./messages/message-store.js";
+import { createExperimentalHandlers } from "./experimental/experimental-handlers.js";
 import { CloudMessageSearch } from "./search/cloud-message-search.js";
 import { createMessageSearchStore } from "./search/message-search-store.js";
 import { CloudUserSearch } from "./search/cloud-user-search.js";
@@ -318,7 +319,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }),
     event: createStreamEventsHandlers(streamDeps),
     userStatus: createUserStatusHandlers(presence),
-    search: createSearchHandlers(new CloudUserSearch({ index: createUserSearchStore(db), profilesOf: (ids) => profiles.ofUsers(ids) })),
+    search: {
+      ...createSearchHandlers(new CloudUserSearch({ index: createUserSearchStore(db), profilesOf: (ids) => profiles.ofUsers(ids) })),
+      ...createExperimentalHandlers(),
+    },
     presenceAdmin: createPresenceAdminHandlers({ presence, clock, orgName: config.orgName, appName: String(config.sdkAppID) }),
     accountAdmin: createAccountAdminHandlers(presence),
     message: {

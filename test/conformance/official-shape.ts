@@ -5,7 +5,8 @@
 // It is written apart from the facade's own mapping on purpose: the suite must not share the code it checks.
 // Two message overrides: a message's (or message element's) `payload` oneof is the official `payload` object of its
 // `type` (MessageElemType → variant, below), and a google.protobuf.Struct field is the JSON object it holds.
-import { getOption, ScalarType, type DescEnum, type DescField, type DescMessage } from "@bufbuild/protobuf";
+import { fromJson, getOption, ScalarType, toJson, type DescEnum, type DescField, type DescMessage, type JsonValue } from "@bufbuild/protobuf";
+import { ValueSchema, type Value } from "@bufbuild/protobuf/wkt";
 import { officialEnumValues } from "../../client/generated/constants.js";
 import { facade_name } from "../../gen/chatwire/v1/options_pb.js";
 
@@ -32,6 +33,7 @@ const PAYLOAD_OF_TYPE: Record<number, string> = {
 };
 
 const STRUCT = "google.protobuf.Struct";
+const VALUE = "google.protobuf.Value";
 
 /** Whether `desc` carries an official `payload` selected by `type` (Message, MessageElement). */
 function hasTypedPayload(desc: DescMessage): boolean {
@@ -59,6 +61,7 @@ function itemKind(field: DescField): { scalar?: ScalarType; enumName?: string; e
 
 function toWire(kind: ReturnType<typeof itemKind>, value: unknown): unknown {
   if (kind.message?.typeName === STRUCT) return value;
+  if (kind.message?.typeName === VALUE) return fromJson(ValueSchema, (value ?? null) as JsonValue);
   if (kind.message) return toMessageInit(kind.message, (value ?? {}) as Obj);
   if (kind.enumName) {
     const table = officialEnumValues[kind.enumName] ?? {};
@@ -74,6 +77,7 @@ function toWire(kind: ReturnType<typeof itemKind>, value: unknown): unknown {
 
 function toShape(kind: ReturnType<typeof itemKind>, value: unknown): unknown {
   if (kind.message?.typeName === STRUCT) return value;
+  if (kind.message?.typeName === VALUE) return toJson(ValueSchema, value as Value);
   if (kind.message) return toOfficial(kind.message, value as Obj);
   if (kind.enumName) return officialEnumValues[kind.enumName]?.[value as number] ?? value;
   return typeof value === "bigint" ? Number(value) : value;

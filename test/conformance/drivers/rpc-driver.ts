@@ -18,12 +18,14 @@ type Obj = Record<string, unknown>;
 
 /**
  * Where the facade's result differs from the response message: it resolves setSelfStatus with the status itself,
- * getConversationGroupList with the bare name list and downloadMergerMessage with the message.
+ * getConversationGroupList with the bare name list, downloadMergerMessage with the message and callExperimentalAPI
+ * with the JSON value itself.
  */
 const RESULT_OVERRIDES: Record<string, (data: Obj) => unknown> = {
   setSelfStatus: (data) => data.status,
   getConversationGroupList: (data) => data.groupNameList,
   downloadMergerMessage: (data) => data.message,
+  callExperimentalAPI: (data) => data.data,
   getMyProfile: (data) => officialProfile(data.profile),
   getUserProfile: (data) => (data.profileList as Obj[]).map(officialProfile),
   updateMyProfile: (data) => officialProfile(data.profile),
