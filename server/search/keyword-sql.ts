@@ -10,7 +10,7 @@ function likePattern(keyword: string): string {
 }
 
 /** `alias` is the search table's alias in the query, `fts` its FTS5 table (SQLite). */
-export function keywordMatch(engine: Engine, keyword: string, alias: "s" | "u", fts: "message_fts" | "user_fts"): Expression<SqlBool> {
+export function keywordMatch(engine: Engine, keyword: string, alias: "s" | "u" | "g", fts: "message_fts" | "user_fts" | "group_fts"): Expression<SqlBool> {
   const text = sql.ref(`${alias}.text`);
   if (engine === "postgres") return sql<SqlBool>`${text} ilike ${likePattern(keyword)} escape '\\'`;
   if ([...keyword].length >= 3) {
