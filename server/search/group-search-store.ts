@@ -9,7 +9,7 @@
 // the caller's own groups (at most joinedGroupsPerUser), never the whole table.
 import { sql, type RawBuilder } from "kysely";
 import { GroupType } from "../../gen/chatwire/v1/types_pb.js";
-import { keywordMatch } from "./keyword-sql.js";
+import { keywordMatch, substringMatch } from "./keyword-sql.js";
 import type { Db, Executor, Tx } from "../storage/db.js";
 
 export interface GroupSearchTable {
@@ -93,9 +93,8 @@ export function createGroupSearchStore(db: Db): GroupSearchStore {
     },
 
     async members(caller, c, after, limit, e = db.kysely) {
-      const cardLike = (k: string) => sql`m.name_card like ${`%${k.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} escape '\\'`;
       const match = joined(
-        c.keywords.map((k) => sql`(${keywordMatch(db.engine, k, "u", "user_fts")} or ${cardLike(k)})`),
+        c.keywords.map((k) => sql`(${keywordMatch(db.engine, k, "u", "user_fts")} or ${substringMatch(db.engine, "m.name_card", k)})`),
         c.matchAll,
       );
       const parts: RawBuilder<unknown>[] = [sql`g.type in (${sql.join(c.types)})`, match];
