@@ -41,6 +41,8 @@ import { createMessageSearchStore } from "./search/message-search-store.js";
 import { CloudUserSearch } from "./search/cloud-user-search.js";
 import { createCloudMessageSearchHandlers, createSearchHandlers } from "./search/search-handlers.js";
 import { createUserSearchStore } from "./search/user-search-store.js";
+import { CloudGroupSearch } from "./search/cloud-group-search.js";
+import { createGroupSearchStore } from "./search/group-search-store.js";
 import { Blacklist } from "./relationships/blacklist.js";
 import { createFollowHandlers } from "./relationships/follow-handlers.js";
 import { createFollowStore } from "./relationships/follow-store.js";
@@ -320,7 +322,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     event: createStreamEventsHandlers(streamDeps),
     userStatus: createUserStatusHandlers(presence),
     search: {
-      ...createSearchHandlers(new CloudUserSearch({ index: createUserSearchStore(db), profilesOf: (ids) => profiles.ofUsers(ids) })),
+      ...createSearchHandlers(
+        new CloudUserSearch({ index: createUserSearchStore(db), profilesOf: (ids) => profiles.ofUsers(ids) }),
+        new CloudGroupSearch({
+          index: createGroupSearchStore(db),
+          groupsOf: (ids) => groupDomain.searchResults(ids),
+          membersOf: (found) => groupDomain.memberSearchResults(found),
+        }),
+      ),
       ...createExperimentalHandlers(),
     },
     presenceAdmin: createPresenceAdminHandlers({ presence, clock, orgName: config.orgName, appName: String(config.sdkAppID) }),

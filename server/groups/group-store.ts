@@ -6,6 +6,7 @@
 import { sql } from "kysely";
 import type { Db, Executor, Tx } from "../storage/db.js";
 import { inList } from "../storage/sql-helpers.js";
+import { indexGroup, unindexGroup } from "../search/group-search-store.js";
 
 export interface GroupTable {
   group_id: string;
@@ -337,6 +338,8 @@ export function createGroupStore(db: Db): GroupStore {
         .onConflict((oc) => oc.column("group_id").doNothing())
         .returning("group_id")
         .execute();
+      // Searchable (searchCloudGroups) from the transaction creating it.
+      if (rows.length === 1) await indexGroup(trx, g.groupId, g.type, g.name);
       return rows.length === 1;
     },
     async update(trx, groupId, patch, nowMs) {
@@ -356,9 +359,11 @@ export function createGroupStore(db: Db): GroupStore {
         .where("group_id", "=", groupId)
         .returningAll()
         .executeTakeFirstOrThrow();
+      if (patch.name !== undefined) await indexGroup(trx, groupId, Number(row.type), row.name);
       return groupOf(row);
     },
     async remove(trx, groupId) {
+      await unindexGroup(trx, groupId);
       for (const table of ["grp_member", "grp_application", "grp_ban", "grp_counter", "grp_mark", "grp_pin", "grp_topic", "grp"] as const) {
         await trx.deleteFrom(table).where("group_id", "=", groupId).execute();
       }

@@ -671,6 +671,35 @@ export class Groups {
     return this.profileOf(group);
   }
 
+  /** Cloud group search results: these groups' profiles (as searchGroupByID gives them), in the order asked. */
+  async searchResults(groupIds: readonly string[]): Promise<Group[]> {
+    const ex = this.store.db.kysely;
+    const out: Group[] = [];
+    for (const id of groupIds) {
+      const group = await this.store.get(ex, id);
+      if (group) out.push(this.profileOf(group));
+    }
+    return out;
+  }
+
+  /** Cloud group member search results: each group's short profile and these members' views, groups in the order met. */
+  async memberSearchResults(
+    found: readonly { groupId: string; userId: string }[],
+  ): Promise<{ group: Pick<GroupRecord, "groupId" | "name" | "type" | "avatar">; members: GroupMember[] }[]> {
+    const ex = this.store.db.kysely;
+    const byGroup = new Map<string, string[]>();
+    for (const f of found) byGroup.set(f.groupId, [...(byGroup.get(f.groupId) ?? []), f.userId]);
+    const out: { group: GroupRecord; members: GroupMember[] }[] = [];
+    for (const [groupId, userIds] of byGroup) {
+      const group = await this.store.get(ex, groupId);
+      if (!group) continue;
+      const records = new Map((await this.store.members(ex, groupId, userIds)).map((m) => [m.userId, m]));
+      const members = userIds.flatMap((u) => records.get(u) ?? []);
+      out.push({ group, members: await this.memberViews(members) });
+    }
+    return out;
+  }
+
   async onlineMemberCount(userId: string, groupId: string): Promise<number> {
     const ex = this.store.db.kysely;
     await this.groupOrFail(ex, groupId);

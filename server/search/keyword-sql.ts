@@ -9,8 +9,15 @@ function likePattern(keyword: string): string {
   return `%${keyword.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
+/** A case-insensitive substring match of a column no trigram index serves (LIKE on SQLite is case-insensitive for ASCII). */
+export function substringMatch(engine: Engine, column: string, keyword: string): Expression<SqlBool> {
+  return engine === "postgres"
+    ? sql<SqlBool>`${sql.ref(column)} ilike ${likePattern(keyword)} escape '\\'`
+    : sql<SqlBool>`${sql.ref(column)} like ${likePattern(keyword)} escape '\\'`;
+}
+
 /** `alias` is the search table's alias in the query, `fts` its FTS5 table (SQLite). */
-export function keywordMatch(engine: Engine, keyword: string, alias: "s" | "u", fts: "message_fts" | "user_fts"): Expression<SqlBool> {
+export function keywordMatch(engine: Engine, keyword: string, alias: "s" | "u" | "g", fts: "message_fts" | "user_fts" | "group_fts"): Expression<SqlBool> {
   const text = sql.ref(`${alias}.text`);
   if (engine === "postgres") return sql<SqlBool>`${text} ilike ${likePattern(keyword)} escape '\\'`;
   if ([...keyword].length >= 3) {

@@ -12,7 +12,8 @@ import type { FollowTables } from "../relationships/follow-store.js";
 import type { ProfileTables } from "../relationships/profile-store.js";
 import type { MessageSearchTables } from "../search/message-search-store.js";
 import type { UserSearchTables } from "../search/user-search-store.js";
+import type { GroupSearchTables } from "../search/group-search-store.js";
 import type { SignalingTables } from "../signaling/signaling-store.js";
 import type { TimerTables } from "../timers/timer-store.js";
 
-export interface Database extends AccountTables, PresenceTables, TimerTables, ConversationTables, MessageTables, FileTables, ProfileTables, FriendTables, FollowTables, GroupTables, SignalingTables, InteractionTables, MessageSearchTables, UserSearchTables {}
+export interface Database extends AccountTables, PresenceTables, TimerTables, ConversationTables, MessageTables, FileTables, ProfileTables, FriendTables, FollowTables, GroupTables, SignalingTables, InteractionTables, MessageSearchTables, UserSearchTables, GroupSearchTables {}

@@ -9,6 +9,7 @@ import { groups } from "./20261203T000000Z-groups.js";
 import { signaling } from "./20261204T000000Z-signaling.js";
 import { interactions } from "./20261205T000000Z-interactions.js";
 import { search } from "./20261206T000000Z-search.js";
+import { groupSearch } from "./20261207T000000Z-group-search.js";
 
 export const migrations: Readonly<Record<string, Migration>> = {
   "20251122T000000Z-init": init,
@@ -19,4 +20,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "20261204T000000Z-signaling": signaling,
   "20261205T000000Z-interactions": interactions,
   "20261206T000000Z-search": search,
+  "20261207T000000Z-group-search": groupSearch,
 };
