@@ -11,7 +11,7 @@ import { SendMessageRequestSchema } from "../gen/chatwire/v1/message_pb.js";
 import { SessionService } from "../gen/chatwire/v1/session_pb.js";
 import { ConversationType, MessageElemType } from "../gen/chatwire/v1/types_pb.js";
 import { genUserSig } from "../server/auth/user-sig.js";
-import { BENCH_SDK_APP_ID, BENCH_SECRET_KEY, percentile, startBenchServer, type BenchServer } from "./server-harness.js";
+import { BENCH_SDK_APP_ID, BENCH_SECRET_KEY, openEventStream, percentile, startBenchServer, type BenchServer } from "./server-harness.js";
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 50);
 const DURATION_MS = Number(process.env.BENCH_MESSAGES_MS ?? 5000);
@@ -40,32 +40,12 @@ async function login(url: string, userId: string): Promise<User> {
 
 /** Opens the user's event stream; `onMarker` gets each "#cw:<pair>:<n>#" marker a frame carries. */
 function listen(user: User, onMarker: (pair: number, n: number) => void): Promise<void> {
-  const stream = user.session.request({
-    ":method": "POST",
-    ":path": "/chatwire.v1.EventService/StreamEvents",
-    "content-type": "application/connect+proto",
-    "connect-protocol-version": "1",
-    authorization: `Bearer ${user.token}`,
-  });
-  stream.end(Buffer.from([0, 0, 0, 0, 0]));
-  stream.on("error", () => {});
-  return new Promise((resolve) => {
-    let buffered: Buffer = Buffer.alloc(0);
-    stream.on("data", (chunk: Buffer) => {
-      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 5) {
-        const length = buffered.readUInt32BE(1);
-        if (buffered.length < 5 + length) break;
-        const frame = buffered.subarray(5, 5 + length);
-        buffered = buffered.subarray(5 + length);
-        resolve(); // the first frame: the stream is open
-        for (let at = frame.indexOf(MARK); at !== -1; at = frame.indexOf(MARK, at + 1)) {
-          const end = frame.indexOf(35 /* # */, at + 4);
-          const [pair, n] = frame.toString("latin1", at + 4, end).split(":");
-          onMarker(Number(pair), Number(n));
-        }
-      }
-    });
+  return openEventStream(user.session, user.token, (frame) => {
+    for (let at = frame.indexOf(MARK); at !== -1; at = frame.indexOf(MARK, at + 1)) {
+      const end = frame.indexOf(35 /* # */, at + 4);
+      const [pair, n] = frame.toString("latin1", at + 4, end).split(":");
+      onMarker(Number(pair), Number(n));
+    }
   });
 }
 

@@ -7,7 +7,7 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { SessionService } from "../gen/chatwire/v1/session_pb.js";
 import { UserStatusService } from "../gen/chatwire/v1/user_status_pb.js";
 import { genUserSig } from "../server/auth/user-sig.js";
-import { BENCH_SDK_APP_ID, BENCH_SECRET_KEY, percentile, startBenchServer } from "./server-harness.js";
+import { BENCH_SDK_APP_ID, BENCH_SECRET_KEY, openEventStream, percentile, startBenchServer } from "./server-harness.js";
 
 const N = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const K = Number(process.env.BENCH_CHANGES ?? 200);
@@ -50,31 +50,11 @@ export async function benchPresenceFanout(): Promise<void> {
     const session = http2.connect(url);
     peer.abort.signal.addEventListener("abort", () => session.destroy());
     session.on("error", () => {});
-    const stream = session.request({
-      ":method": "POST",
-      ":path": "/chatwire.v1.EventService/StreamEvents",
-      "content-type": "application/connect+proto",
-      "connect-protocol-version": "1",
-      authorization: `Bearer ${peer.token}`,
-    });
-    stream.end(Buffer.from([0, 0, 0, 0, 0]));
-    stream.on("error", () => {});
-    await new Promise<void>((resolve) => {
-      let buffered: Buffer = Buffer.alloc(0);
-      stream.on("data", (chunk: Buffer) => {
-        buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-        while (buffered.length >= 5) {
-          const length = buffered.readUInt32BE(1);
-          if (buffered.length < 5 + length) break;
-          const message = buffered.subarray(5, 5 + length);
-          buffered = buffered.subarray(5 + length);
-          resolve(); // the first frame: the stream is open
-          if (waiting > 0 && message.indexOf(expectedBytes) !== -1) {
-            latencies.push(Number(process.hrtime.bigint() - sentAt) / 1e6);
-            if (--waiting === 0) onAllDelivered();
-          }
-        }
-      });
+    await openEventStream(session, peer.token, (message) => {
+      if (waiting > 0 && message.indexOf(expectedBytes) !== -1) {
+        latencies.push(Number(process.hrtime.bigint() - sentAt) / 1e6);
+        if (--waiting === 0) onAllDelivered();
+      }
     });
   };
 

@@ -140,6 +140,21 @@ function received(list: Message[]): EventPayload {
   return { case: "messageReceived", value: { $typeName: "chatwire.v1.MessageReceived", messageList: list } };
 }
 
+/** A message the server makes (a group tip or system notice) at `now`: received, sent, normal priority, system. */
+function serverMessage(now: number, init: MessageInitShape<typeof MessageSchema>): Message {
+  const seconds = BigInt(Math.floor(now / 1000));
+  return create(MessageSchema, {
+    flow: "in",
+    time: seconds,
+    status: "success",
+    priority: MessagePriority.NORMAL,
+    random: randomInt(2 ** 31),
+    clientTime: seconds,
+    isSystemMessage: true,
+    ...init,
+  });
+}
+
 function bodyBytes(m: Message): number {
   return toBinary(MessageSchema, m).length;
 }
@@ -355,20 +370,13 @@ export class Messages {
   async groupTip(groupId: string, operatorId: string, tip: Omit<MessageInitShape<typeof GroupTipPayloadSchema>, "operatorId" | "groupProfile">, recipients: readonly string[]): Promise<Message> {
     const now = this.deps.clock.now();
     const conversationId = `GROUP${groupId}`;
-    const message = create(MessageSchema, {
+    const message = serverMessage(now, {
       messageId: `tip-${groupId}-${now}-${randomInt(2 ** 31)}`,
       type: MessageElemType.GRP_TIP,
       conversationId,
       conversationType: ConversationType.GROUP,
       to: groupId,
       from: operatorId,
-      flow: "in",
-      time: BigInt(Math.floor(now / 1000)),
-      status: "success",
-      priority: MessagePriority.NORMAL,
-      random: randomInt(2 ** 31),
-      clientTime: BigInt(Math.floor(now / 1000)),
-      isSystemMessage: true,
       payload: { case: "groupTip", value: { ...create(GroupTipPayloadSchema, tip as MessageInitShape<typeof GroupTipPayloadSchema>), operatorId, groupProfile: create(GroupTipGroupProfileSchema, { groupId }) } },
     });
     const result = await this.write({
@@ -427,20 +435,13 @@ export class Messages {
       groupProfile: create(GroupSystemNoticeGroupProfileSchema, { groupId: notice.groupId, name: notice.groupName, groupType: notice.groupType }),
     });
     const writes = recipients.map((userId) => {
-      const message = create(MessageSchema, {
+      const message = serverMessage(now, {
         messageId: `sys-${notice.groupId}-${now}-${randomInt(2 ** 31)}`,
         type: MessageElemType.GRP_SYS_NOTICE,
         conversationId: SYSTEM_CONVERSATION_ID,
         conversationType: ConversationType.SYSTEM,
         to: userId,
         from: SYSTEM_CONVERSATION_ID,
-        flow: "in",
-        time: BigInt(Math.floor(now / 1000)),
-        status: "success",
-        priority: MessagePriority.NORMAL,
-        random: randomInt(2 ** 31),
-        clientTime: BigInt(Math.floor(now / 1000)),
-        isSystemMessage: true,
         payload: { case: "groupSystemNotice", value: payload },
       });
       return this.write({
